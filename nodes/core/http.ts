@@ -1,0 +1,335 @@
+/**
+ * The HTTP layer every provider client stands on: one axios instance and one
+ * keep-alive agent pair per account, a timeout, a retry policy that never
+ * repeats a request that may already have created something, and errors that
+ * carry what was sent and what came back, with secrets removed.
+ */
+import http from 'http';
+import https from 'https';
+import { Readable } from 'stream';
+import axios, { AxiosInstance, AxiosResponse, AxiosRequestConfig } from 'axios';
+import FormData from 'form-data';
+import { FulfillmentError, ErrorKind } from './errors';
+import { Redactor } from './redact';
+import { DEFAULT_RETRY, RetryPolicy, backoffDelay, parseRetryAfter, sleep } from './retry';
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type QueryValue = string | number | boolean | undefined | ReadonlyArray<string | number>;
+export type ResponseKind = 'json' | 'text' | 'buffer' | 'stream';
+
+export interface RequestSpec {
+  method: HttpMethod;
+  path: string;
+  /** Array values are repeated under the same key, e.g. `uuids[]`. */
+  query?: Record<string, QueryValue>;
+  json?: unknown;
+  /** A raw body with its content type (XML, say). */
+  raw?: { body: string | Buffer; contentType: string };
+  form?: FormData;
+  headers?: Record<string, string>;
+  responseType?: ResponseKind;
+  /**
+   * May this request be sent again after it could have reached the server?
+   * Default: true for GET and HEAD only. Order and job creation leave it false.
+   */
+  safeToRetry?: boolean;
+  /** Retry a 429 even when not safeToRetry: for providers whose 429 means "not processed". */
+  retryOn429?: boolean;
+  /** Statuses treated as success; default 2xx. */
+  okStatus?: (status: number) => boolean;
+  signal?: AbortSignal;
+  /** Skip the account's auth headers (a login call). */
+  noAuth?: boolean;
+  /** What the error should show as the sent body instead of `json` (e.g. a list of files). */
+  describeBody?: unknown;
+}
+
+export interface HttpResponse<T> {
+  status: number;
+  headers: Record<string, string>;
+  data: T;
+  requestId?: string;
+}
+
+export interface ErrorDescription {
+  message?: string;
+  providerCode?: string;
+  providerMessage?: string;
+  retryable?: boolean;
+}
+
+export interface HttpClientOptions {
+  provider: string;
+  baseUrl: string;
+  timeoutMs?: number;
+  redactor?: Redactor;
+  retry?: Partial<RetryPolicy>;
+  /** Headers to authenticate a request (called per request, so tokens can rotate). */
+  authHeaders?: () => Promise<Record<string, string>> | Record<string, string>;
+  /** Turns a provider's error answer into a clear message. */
+  describeError?: (status: number, body: unknown, spec: RequestSpec) => ErrorDescription | undefined;
+  /** Largest buffered (non-stream) answer accepted. */
+  maxResponseBytes?: number;
+  userAgent?: string;
+}
+
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL']);
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+const MAX_ERROR_BODY_CHARS = 4000;
+
+export class HttpClient {
+  readonly provider: string;
+  readonly baseUrl: string;
+  readonly redactor: Redactor;
+  private readonly axios: AxiosInstance;
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+  private readonly policy: RetryPolicy;
+  private readonly options: HttpClientOptions;
+  private closed = false;
+  /** Counts requests put on the wire; benchmarks and tests read it. */
+  requestCount = 0;
+
+  constructor(options: HttpClientOptions) {
+    this.options = options;
+    this.provider = options.provider;
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.redactor = options.redactor ?? new Redactor();
+    this.policy = { ...DEFAULT_RETRY, ...options.retry };
+    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 32 });
+    this.axios = axios.create({
+      timeout: options.timeoutMs ?? 30_000,
+      httpAgent: this.httpAgent,
+      httpsAgent: this.httpsAgent,
+      maxRedirects: 3,
+      maxContentLength: options.maxResponseBytes ?? 20 * 1024 * 1024,
+      maxBodyLength: Infinity,
+      validateStatus: () => true,
+      transformResponse: [(d: unknown) => d],
+      // Never let axios read HTTP(S)_PROXY on its own: a proxy would see credentials.
+      proxy: false,
+    });
+  }
+
+  url(path: string, query?: Record<string, QueryValue>): string {
+    const base = `${this.baseUrl}${path.startsWith('/') ? '' : '/'}${path}`;
+    if (!query) return base;
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value === undefined) continue;
+      if (Array.isArray(value)) for (const v of value) params.append(key, String(v));
+      else params.append(key, String(value));
+    }
+    const qs = params.toString();
+    return qs ? `${base}?${qs}` : base;
+  }
+
+  async request<T = unknown>(spec: RequestSpec): Promise<HttpResponse<T>> {
+    if (this.closed) {
+      throw new FulfillmentError({ provider: this.provider, kind: 'cancelled', message: `${this.provider}: the account was closed (redeploy or shutdown)` });
+    }
+    const safe = spec.safeToRetry ?? (spec.method === 'GET' || spec.method === 'HEAD');
+    const url = this.url(spec.path, spec.query);
+    const sent = { method: spec.method, url: this.redactor.text(url), body: this.redactor.data(spec.describeBody ?? spec.json ?? spec.raw?.body) };
+    for (let attempt = 1; ; attempt++) {
+      let outcome: { response?: AxiosResponse; error?: FulfillmentError };
+      try {
+        outcome = { response: await this.send(spec, url) };
+      } catch (e) {
+        outcome = { error: this.networkError(e, spec, safe, sent) };
+      }
+      const { response, error } = outcome;
+      const last = attempt >= this.policy.attempts;
+      if (response && (spec.okStatus ?? is2xx)(response.status)) {
+        return this.finish<T>(response, spec, sent);
+      }
+      if (response) {
+        const failure = await this.statusError(response, spec, sent);
+        const retryAfter = parseRetryAfter(headerOf(response, 'retry-after'));
+        const mayRetry = RETRYABLE_STATUS.has(response.status) && (safe || (response.status === 429 && spec.retryOn429 === true));
+        if (!mayRetry || last || (retryAfter !== undefined && retryAfter > this.policy.maxRetryAfterMs)) throw failure;
+        await this.wait(retryAfter ?? backoffDelay(attempt, this.policy), spec.signal, failure);
+        continue;
+      }
+      if (!error) throw new Error('unreachable');
+      const reached = !NEVER_CONNECTED.has(error.providerCode ?? '');
+      if (error.kind === 'cancelled' || last || (!safe && reached)) throw error;
+      await this.wait(backoffDelay(attempt, this.policy), spec.signal, error);
+    }
+  }
+
+  private async wait(ms: number, signal: AbortSignal | undefined, failure: FulfillmentError): Promise<void> {
+    try {
+      await sleep(ms, signal);
+    } catch {
+      throw failure;
+    }
+  }
+
+  private async send(spec: RequestSpec, url: string): Promise<AxiosResponse> {
+    const headers: Record<string, string> = { Accept: 'application/json', ...(this.options.userAgent ? { 'User-Agent': this.options.userAgent } : {}) };
+    if (!spec.noAuth && this.options.authHeaders) Object.assign(headers, await this.options.authHeaders());
+    let data: unknown;
+    if (spec.form) {
+      Object.assign(headers, spec.form.getHeaders());
+      data = spec.form;
+    } else if (spec.raw) {
+      headers['Content-Type'] = spec.raw.contentType;
+      data = spec.raw.body;
+    } else if (spec.json !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      data = JSON.stringify(spec.json);
+    }
+    Object.assign(headers, spec.headers);
+    const config: AxiosRequestConfig = {
+      method: spec.method,
+      url,
+      headers,
+      data,
+      signal: spec.signal,
+      responseType: spec.responseType === 'stream' ? 'stream' : 'arraybuffer',
+    };
+    this.requestCount++;
+    return this.axios.request(config);
+  }
+
+  private async finish<T>(response: AxiosResponse, spec: RequestSpec, sent: { method: string; url: string; body: unknown }): Promise<HttpResponse<T>> {
+    const headers = flatHeaders(response);
+    const requestId = headers['x-request-id'] ?? headers['x-correlation-id'];
+    const kind = spec.responseType ?? 'json';
+    if (kind === 'stream') return { status: response.status, headers, data: response.data as T, requestId };
+    const buffer = Buffer.isBuffer(response.data) ? response.data : Buffer.from(response.data as ArrayBuffer);
+    if (kind === 'buffer') return { status: response.status, headers, data: buffer as unknown as T, requestId };
+    const text = buffer.toString('utf8');
+    if (kind === 'text') return { status: response.status, headers, data: text as unknown as T, requestId };
+    if (text.trim() === '') return { status: response.status, headers, data: undefined as unknown as T, requestId };
+    try {
+      return { status: response.status, headers, data: JSON.parse(text) as T, requestId };
+    } catch {
+      throw new FulfillmentError({
+        provider: this.provider,
+        kind: 'malformed_response',
+        status: response.status,
+        message: `${this.provider}: the answer to ${spec.method} ${spec.path} is not valid JSON`,
+        requestId,
+        request: sent,
+        response: this.redactor.text(text.slice(0, MAX_ERROR_BODY_CHARS)),
+      });
+    }
+  }
+
+  private async statusError(response: AxiosResponse, spec: RequestSpec, sent: { method: string; url: string; body: unknown }): Promise<FulfillmentError> {
+    const headers = flatHeaders(response);
+    const body = await readBodyForError(response.data);
+    const described = this.options.describeError?.(response.status, body, spec) ?? {};
+    const providerMessage = described.providerMessage ?? extractMessage(body);
+    const base = `${this.provider}: ${spec.method} ${spec.path} failed with HTTP ${response.status}`;
+    return new FulfillmentError({
+      provider: this.provider,
+      kind: 'http',
+      status: response.status,
+      message: this.redactor.text(described.message ?? (providerMessage ? `${base}: ${providerMessage}` : base)),
+      providerCode: described.providerCode,
+      providerMessage: providerMessage === undefined ? undefined : this.redactor.text(providerMessage),
+      retryable: described.retryable ?? RETRYABLE_STATUS.has(response.status),
+      requestId: headers['x-request-id'] ?? headers['x-correlation-id'],
+      request: sent,
+      response: this.redactor.data(body),
+    });
+  }
+
+  private networkError(e: unknown, spec: RequestSpec, safe: boolean, sent: { method: string; url: string; body: unknown }): FulfillmentError {
+    if (e instanceof FulfillmentError) return e;
+    const err = e as { code?: string; message?: string; name?: string };
+    const code = err.code ?? 'ERR_UNKNOWN';
+    if (axios.isCancel(e) || code === 'ERR_CANCELED' || err.name === 'CanceledError') {
+      return new FulfillmentError({ provider: this.provider, kind: 'cancelled', message: `${this.provider}: ${spec.method} ${spec.path} was cancelled`, request: sent });
+    }
+    if (code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test(err.message ?? '')) {
+      return new FulfillmentError({ provider: this.provider, kind: 'malformed_response', providerCode: code, message: `${this.provider}: the answer to ${spec.method} ${spec.path} is larger than the limit`, request: sent });
+    }
+    const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(err.message ?? '');
+    const reached = !NEVER_CONNECTED.has(code);
+    let kind: ErrorKind = timedOut ? 'timeout' : 'network';
+    let message = timedOut
+      ? `${this.provider}: ${spec.method} ${spec.path} timed out`
+      : `${this.provider}: ${spec.method} ${spec.path} failed: ${code}`;
+    if (!safe && reached) {
+      kind = 'outcome_unknown';
+      message += ' after the request may have reached the server; outcome unknown, check with the provider before sending it again';
+    }
+    return new FulfillmentError({ provider: this.provider, kind, providerCode: code, message: this.redactor.text(message), retryable: safe || !reached, request: sent });
+  }
+
+  /** Frees sockets; later requests fail with a clear error instead of hanging. */
+  close(): void {
+    this.closed = true;
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+}
+
+function is2xx(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+function flatHeaders(response: AxiosResponse): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(response.headers ?? {})) {
+    if (v === undefined || v === null) continue;
+    out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+  }
+  return out;
+}
+
+function headerOf(response: AxiosResponse, name: string): string | undefined {
+  return flatHeaders(response)[name];
+}
+
+async function readBodyForError(data: unknown): Promise<unknown> {
+  let text: string;
+  if (data instanceof Readable) {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of data) {
+      const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+      size += b.length;
+      if (size <= MAX_ERROR_BODY_CHARS) chunks.push(b);
+    }
+    text = Buffer.concat(chunks).toString('utf8');
+  } else if (Buffer.isBuffer(data)) text = data.toString('utf8');
+  else if (data instanceof ArrayBuffer) text = Buffer.from(data).toString('utf8');
+  else if (typeof data === 'string') text = data;
+  else return data;
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text.length > MAX_ERROR_BODY_CHARS ? `${text.slice(0, MAX_ERROR_BODY_CHARS)}…` : text;
+  }
+}
+
+/** Finds a human message in the usual error shapes (object, array of objects, plain text). */
+export function extractMessage(body: unknown): string | undefined {
+  if (typeof body === 'string') return body.trim() ? body.trim().slice(0, 500) : undefined;
+  if (Array.isArray(body)) return body.length > 0 ? extractMessage(body[0]) : undefined;
+  if (body && typeof body === 'object') {
+    const o = body as Record<string, unknown>;
+    for (const key of ['message', 'error_description', 'status_message', 'error', 'detail', 'title', 'errorMessage']) {
+      const v = o[key];
+      if (typeof v === 'string' && v.trim() && v !== 'true') return v;
+      if (v && typeof v === 'object') {
+        const inner = extractMessage(v);
+        if (inner) return inner;
+      }
+    }
+    if (Array.isArray(o.errors)) return extractMessage(o.errors);
+    if (Array.isArray(o.base)) return o.base.map(String).join('; ');
+  }
+  return undefined;
+}

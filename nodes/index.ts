@@ -1,0 +1,9 @@
+/**
+ * The provider clients, usable without Node-RED:
+ *   import { PlanviewerClient } from 'node-red-contrib-fulfillment';
+ */
+export { FulfillmentError } from './core/errors';
+export { PlanviewerClient } from './providers/planviewer/client';
+export * from './providers/planviewer/types';
+export { createProvider, PROVIDERS, DEFAULT_BASE_URLS } from './providers';
+export type { ProviderName, AccountSettings, ProviderHandle } from './providers';

@@ -1,0 +1,139 @@
+/**
+ * fulfillment-poll-status: watches jobs / orders until a terminal state, with
+ * one status request per tick for everything this node watches. Outputs:
+ * 1 done, 2 failed or needs attention (or timed out), 3 progress.
+ * The watch list lives in the node's context, so with a persistent context
+ * store a restart resumes every job.
+ */
+import { NodeAPI, Node, NodeDef, NodeMessage } from '../runtime/red';
+import { onInput, reportable } from '../runtime/input';
+import { accountOf, capabilityOf } from '../runtime/account-ref';
+import { busy, ok, waiting } from '../runtime/status';
+import { contextGet, contextSet, numberProp } from '../runtime/props';
+import { persistableMeta } from '../runtime/message';
+import { Poller, PollReport, WatchEntry } from '../core/poller';
+import { asFulfillmentError, FulfillmentError } from '../core/errors';
+
+type Meta = Record<string, unknown>;
+const WATCH_KEY = 'fulfillment-watch';
+
+export = function register(RED: NodeAPI): void {
+  function PollStatusNode(this: Node, def: NodeDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
+    const maxWaitMs = numberProp(def.maxWait, 3600, 0) * 1000;
+    let poller: Poller<Meta> | undefined;
+    let failing = false;
+    let closed = false;
+
+    const statusCap = () => capabilityOf(accountOf(RED, def.account), 'status', 'report job or order status');
+    const kindOf = (): string => {
+      const kinds = statusCap().kinds;
+      const wanted = typeof def.kind === 'string' && def.kind !== '' ? def.kind : kinds[0].name;
+      if (!kinds.some((k) => k.name === wanted)) {
+        throw new FulfillmentError({ kind: 'config', field: 'kind', message: `this account's provider cannot poll "${wanted}"; it can poll ${kinds.map((k) => k.name).join(', ')}` });
+      }
+      return wanted;
+    };
+
+    const out = (entry: WatchEntry<Meta>, report: Partial<PollReport> & { status: string }): NodeMessage => ({
+      ...(entry.meta ?? {}),
+      payload: report.raw,
+      jobId: entry.id,
+      status: report.status,
+      ...(report.progress ? { progress: report.progress } : {}),
+      ...(report.reason ? { reason: report.reason } : {}),
+    });
+
+    const showStatus = (): void => {
+      if (!poller || closed) return;
+      const list = poller.list();
+      if (list.length === 0) node.status(ok('idle'));
+      else if (list.length === 1) node.status(busy(`polling ${list[0].lastProgress ?? list[0].lastStatus ?? ''}`.trim()));
+      else node.status(busy(`polling ${list.length} jobs`));
+    };
+
+    const getPoller = (): Poller<Meta> => {
+      if (poller) return poller;
+      const cap = statusCap();
+      const kind = cap.kinds.find((k) => k.name === kindOf()) ?? cap.kinds[0];
+      const intervalMs = def.interval === '' || def.interval === undefined ? kind.defaultIntervalMs : numberProp(def.interval, kind.defaultIntervalMs / 1000, 1) * 1000;
+      poller = new Poller<Meta>({
+        intervalMs,
+        maxWaitMs,
+        fetch: (k, ids) => cap.fetch(k, ids),
+        onProgress: (entry, report) => {
+          node.send([null, null, out(entry, report)]);
+          showStatus();
+        },
+        onTerminal: (entry, report) => {
+          if (report.verdict === 'done') node.send([out(entry, report), null, null]);
+          else node.send([null, out(entry, report), null]);
+          showStatus();
+        },
+        onTimeout: (entry) => {
+          node.send([null, out(entry, { status: 'timeout', reason: `no terminal state after ${Math.round(maxWaitMs / 1000)} s`, raw: entry.lastStatus }), null]);
+        },
+        onError: (e, entries) => {
+          const fe = asFulfillmentError(e);
+          if (fe.kind === 'http' && !fe.retryable) {
+            // The provider refuses these ids outright: stop watching them, and report each one.
+            for (const entry of entries) {
+              poller?.unwatch(entry.kind, entry.id);
+              node.error(reportable(fe), out(entry, { status: 'error', raw: fe.response }));
+            }
+            showStatus();
+            return;
+          }
+          if (!failing) node.error(reportable(fe), { payload: entries.map((x) => x.id), jobs: entries.map((x) => x.id) });
+          failing = true;
+          node.status(waiting(`status read failed, retrying (${fe.status ? `HTTP ${fe.status}` : fe.kind})`));
+        },
+        onTick: () => {
+          failing = false;
+        },
+        onChange: (entries) => {
+          contextSet(node.context(), WATCH_KEY, entries, store).catch((e) => node.warn(`could not save the watch list: ${(e as Error).message}`));
+        },
+      });
+      return poller;
+    };
+
+    // Resume what was being watched before a restart or redeploy.
+    contextGet(node.context(), WATCH_KEY, store)
+      .then((saved) => {
+        if (closed || !Array.isArray(saved) || saved.length === 0) return;
+        const p = getPoller();
+        for (const e of saved as WatchEntry<Meta>[]) {
+          if (e && typeof e.id === 'string' && typeof e.kind === 'string') p.watch(e);
+        }
+        showStatus();
+      })
+      .catch((e) => node.warn(`could not resume the watch list: ${asFulfillmentError(e).message}`));
+
+    onInput(node, async (msg) => {
+      const cap = statusCap();
+      const kind = kindOf();
+      if (msg.cancel === true) {
+        const ids = msg.payload === undefined || msg.payload === null ? getPoller().list().map((e) => e.id) : cap.targets(msg.payload, kind);
+        for (const id of ids) getPoller().unwatch(kind, id);
+        showStatus();
+        return;
+      }
+      const ids = cap.targets(msg.payload, kind);
+      const p = getPoller();
+      const meta = persistableMeta(msg);
+      for (const id of ids) p.watch({ id, kind, meta });
+      showStatus();
+    });
+
+    node.on('close', (_removed, done) => {
+      closed = true;
+      poller?.close();
+      poller = undefined;
+      done();
+    });
+  }
+  RED.nodes.registerType('fulfillment-poll-status', PollStatusNode);
+};
