@@ -47,10 +47,27 @@ export interface ResultCapability {
   open(id: string, signal?: AbortSignal): Promise<DownloadedFile>;
 }
 
+/** One provider callback (webhook) as the callback node outputs it. */
+export interface CallbackEvent {
+  /** Same key = same event: repeats (providers re-send until they get 2xx) are dropped. */
+  dedupeKey: string;
+  /** Facts lifted onto the message (msg.warnings, msg.eventType, ...). */
+  fields: Record<string, unknown>;
+  payload: unknown;
+}
+
+export interface CallbackCapability {
+  /** Kinds of callback this provider sends, e.g. `uploader`, `order`, `shipment`. */
+  kinds: string[];
+  /** Checks a received JSON body; throws invalid_input (answered 400) when it is not such a callback. */
+  parse(body: unknown, kind?: string): CallbackEvent[];
+}
+
 export interface Capabilities {
   /** A cheap read that proves the account works; returns a short human summary. */
   probe?: () => Promise<string>;
   order?: OrderCapability;
   status?: StatusCapability;
   result?: ResultCapability;
+  callback?: CallbackCapability;
 }

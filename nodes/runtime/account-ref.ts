@@ -25,3 +25,11 @@ export function capabilityOf<K extends keyof Capabilities>(account: AccountNode,
   }
   return cap as NonNullable<Capabilities[K]>;
 }
+
+/** The typed client of a provider-specific node's account, or a clear error for another provider. */
+export function providerClient<T>(account: AccountNode, provider: ProviderName, action: string): T {
+  if (account.provider !== provider) {
+    throw new FulfillmentError({ kind: 'unsupported', provider: account.provider, field: 'account', message: `${account.provider}: this node can only ${action} with a ${provider} account` });
+  }
+  return account.handle().client as T;
+}
