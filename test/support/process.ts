@@ -39,9 +39,9 @@ export function makeUserDir(flows: unknown[], credentials: Record<string, unknow
   return userDir;
 }
 
-export async function startNodeRed(userDir: string, nodeBinary = process.execPath): Promise<NodeRedProcess> {
+export async function startNodeRed(userDir: string, nodeBinary = process.execPath, redJs = require.resolve('node-red/red.js')): Promise<NodeRedProcess> {
   let out = '';
-  const child: ChildProcess = spawn(nodeBinary, [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', path.join(userDir, 'settings.js'), '--port', '0'], {
+  const child: ChildProcess = spawn(nodeBinary, [redJs, '--userDir', userDir, '--settings', path.join(userDir, 'settings.js'), '--port', '0'], {
     cwd: userDir,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -28,7 +28,9 @@ export interface TestNode {
   [key: string]: unknown;
 }
 
-helper.init(require.resolve('node-red'));
+/** `NODE_RED_RUNTIME=node-red-5` runs the same suites on Node-RED 5 (scripts/test-node-red-5.js). */
+const runtime = process.env.NODE_RED_RUNTIME || 'node-red';
+helper.init(require.resolve(runtime));
 export { helper };
 
 const root = path.resolve(__dirname, '..', '..', '..');

@@ -1,0 +1,10 @@
+import assert from 'assert';
+import { helper } from '../support/red';
+
+describe('the runtime the node suites run on', () => {
+  it('is the Node-RED major version this run asked for', () => {
+    const version = (helper as unknown as { _RED: { version(): string } })._RED.version();
+    const expected = process.env.NODE_RED_RUNTIME === 'node-red-5' ? '5.' : '4.';
+    assert.ok(version.startsWith(expected), `runtime ${version}, expected ${expected}x`);
+  });
+});
