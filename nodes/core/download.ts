@@ -64,11 +64,9 @@ export async function streamToFile(stream: Readable, folder: string, filename: s
   if (path.dirname(target) !== dir) throw invalidInput('filename', 'must not leave the output folder');
   const temp = `${target}.${process.pid}.${Date.now()}.part`;
   let bytes = 0;
-  stream.on('data', (chunk: Buffer) => {
-    bytes += chunk.length;
-  });
   try {
     await pipeline(stream, fs.createWriteStream(temp));
+    bytes = (await fs.promises.stat(temp)).size;
     if (expectedBytes !== undefined && bytes !== expectedBytes) {
       throw new FulfillmentError({ kind: 'malformed_response', message: `download of ${path.basename(target)} was truncated: ${bytes} of ${expectedBytes} bytes` });
     }

@@ -61,7 +61,8 @@ describe('Planviewer nodes in a real runtime against the sandbox', function () {
     assert.deepStrictEqual(steps, ['initial 0/4', 'in_progress 1/4', 'in_progress 2/4', 'in_progress 3/4', 'in_progress 4/4']);
   });
 
-  it('writes the result into a folder, streamed, with a safe file name', async () => {
+  it('writes a large result (beyond any buffered-answer limit) into a folder, streamed, with a safe file name', async () => {
+    sandbox.planviewer.resultBytes = 25 * 1024 * 1024;
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'pv-'));
     await helper.load(allNodes(), chainFlow({ output: 'file', folder, folderType: 'str' }), CREDS);
     const file = collect('file');
@@ -70,6 +71,17 @@ describe('Planviewer nodes in a real runtime against the sandbox', function () {
     assert.strictEqual(path.dirname(String(msg.payload)), folder);
     assert.strictEqual(fs.readFileSync(String(msg.payload)).subarray(0, 5).toString(), '%PDF-');
     assert.deepStrictEqual(fs.readdirSync(folder), [msg.filename]);
+    assert.strictEqual(fs.statSync(String(msg.payload)).size, 25 * 1024 * 1024);
+    assert.strictEqual(msg.size, 25 * 1024 * 1024);
+  });
+
+  it('refuses a result larger than the Buffer limit instead of filling memory', async () => {
+    sandbox.planviewer.resultBytes = 3 * 1024 * 1024;
+    await helper.load(allNodes(), chainFlow({ maxBufferMb: 1 }), CREDS);
+    const errors = collect('errors');
+    helper.getNode('order')?.receive({ payload: T.normal });
+    const [msg] = await errors.wait(1, 20_000);
+    assert.match((msg.error as { message: string }).message, /larger than 1048576 bytes; write it to a folder instead/);
   });
 
   it('sends a job that waits for the user, or ends in error, to the second output', async () => {
