@@ -127,6 +127,31 @@ describe('Planviewer nodes in a real runtime against the sandbox', function () {
     assert.strictEqual(sandbox.requests.length, 0);
   });
 
+  it('rejects hostile input with clear, bounded errors and sends nothing', async () => {
+    await helper.load(allNodes(), chainFlow(), CREDS);
+    const errors = collect('errors');
+    const hostile: unknown[] = [
+      JSON.parse(`{"uuids": ["${T.normal}"], "__proto__": {"polluted": true}}`),
+      { uuids: ['x'.repeat(1_000_000)] },
+      { uuids: [{ $gt: '' }] },
+      { uuids: 42 },
+      null,
+    ];
+    for (const payload of hostile) helper.getNode('order')?.receive({ payload });
+    const msgs = await errors.wait(hostile.length);
+    for (const m of msgs) {
+      const e = m.error as { code: string; message: string };
+      assert.strictEqual(e.code, 'invalid_input');
+      assert.ok(e.message.length < 300, `bounded message: ${e.message.length} chars`);
+    }
+    assert.match((msgs[0].error as { message: string }).message, /__proto__/);
+    assert.strictEqual(({} as Record<string, unknown>).polluted, undefined);
+    assert.strictEqual(sandbox.requests.length, 0);
+    helper.getNode('retrieve')?.receive({ payload: '../../etc/passwd' });
+    const all = await errors.wait(hostile.length + 1);
+    assert.strictEqual((all[hostile.length].error as { code: string }).code, 'invalid_input');
+  });
+
   it('refuses the same order twice within the repeat window, with the earlier answer', async () => {
     await helper.load(allNodes(), chainFlow(), CREDS);
     const placed = collect('placed');
