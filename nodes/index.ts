@@ -5,5 +5,7 @@
 export { FulfillmentError } from './core/errors';
 export { PlanviewerClient } from './providers/planviewer/client';
 export * from './providers/planviewer/types';
+export { DelivergoClient } from './providers/delivergo/client';
+export * from './providers/delivergo/types';
 export { createProvider, PROVIDERS, DEFAULT_BASE_URLS } from './providers';
 export type { ProviderName, AccountSettings, ProviderHandle } from './providers';
