@@ -7,5 +7,7 @@ export { PlanviewerClient } from './providers/planviewer/client';
 export * from './providers/planviewer/types';
 export { DelivergoClient } from './providers/delivergo/client';
 export * from './providers/delivergo/types';
+export { ArriClient } from './providers/arri/client';
+export * from './providers/arri/types';
 export { createProvider, PROVIDERS, DEFAULT_BASE_URLS } from './providers';
 export type { ProviderName, AccountSettings, ProviderHandle } from './providers';

@@ -8,6 +8,8 @@ import { PlanviewerClient, PLANVIEWER_DEFAULT_BASE_URL } from './planviewer/clie
 import { planviewerCapabilities } from './planviewer/capabilities';
 import { DelivergoClient, DELIVERGO_DEFAULT_BASE_URL } from './delivergo/client';
 import { delivergoCapabilities } from './delivergo/capabilities';
+import { ArriClient, ARRI_DEFAULT_BASE_URL } from './arri/client';
+import { arriCapabilities } from './arri/capabilities';
 
 export const PROVIDERS = ['probo', 'postgreen', 'planviewer', 'delivergo', 'arri'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
@@ -45,7 +47,7 @@ export const DEFAULT_BASE_URLS: Record<ProviderName, string> = {
   postgreen: 'https://api.postgreen.com',
   planviewer: PLANVIEWER_DEFAULT_BASE_URL,
   delivergo: DELIVERGO_DEFAULT_BASE_URL,
-  arri: 'https://webgate.arri.com',
+  arri: ARRI_DEFAULT_BASE_URL,
 };
 
 export function isProviderName(value: unknown): value is ProviderName {
@@ -70,6 +72,11 @@ const factories: Partial<Record<ProviderName, Factory>> = {
       timeoutMs: s.timeoutMs,
     });
     return { provider: 'delivergo', client, capabilities: delivergoCapabilities(client), close: async () => client.close() };
+  },
+  arri: (s) => {
+    const c = s.credentials;
+    const client = new ArriClient({ baseUrl: s.baseUrl, accessToken: c.accessToken, username: c.username, password: c.password, timeoutMs: s.timeoutMs });
+    return { provider: 'arri', client, capabilities: arriCapabilities(client), close: async () => client.close() };
   },
 };
 
