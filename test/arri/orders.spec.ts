@@ -4,6 +4,7 @@ import { helper, allNodes, collect, accountNode, catchTo } from '../support/red'
 import { Sandbox } from '../../sandbox/server';
 import { ARRI_SANDBOX as A } from '../../sandbox/providers/arri';
 import { ArriClient } from '../../nodes/providers/arri/client';
+import { arriCapabilities } from '../../nodes/providers/arri/capabilities';
 
 const ORDERS = '/arri/api/orders';
 const STATIC = { acc: { accessToken: A.staticToken } };
@@ -229,6 +230,20 @@ describe('ARRI Webgate place order and poll status in a real runtime against the
       assert.strictEqual(client.tokens?.logins, 2);
     } finally {
       client.close();
+    }
+  });
+
+  it('tests the connection: a static token by a read that must 404, a password account by logging in', async () => {
+    const url = sandbox.providerUrl('arri');
+    const clients = [new ArriClient({ baseUrl: url, accessToken: A.staticToken }), new ArriClient({ baseUrl: url, username: 'u', password: 'p' }), new ArriClient({ baseUrl: url, accessToken: 'nope-token' }), new ArriClient({ baseUrl: url, username: 'u', password: A.wrongPassword })];
+    try {
+      const results = await Promise.allSettled(clients.map((c) => arriCapabilities(c).probe?.() ?? Promise.reject(new Error('no probe'))));
+      assert.deepStrictEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'rejected', 'rejected']);
+      assert.match(String((results[2] as PromiseRejectedResult).reason.message), /access token was refused \(HTTP 401\)/);
+      assert.ok(!String((results[2] as PromiseRejectedResult).reason.message).includes('nope-token'));
+      assert.match(String((results[3] as PromiseRejectedResult).reason.message), /invalid_grant/);
+    } finally {
+      for (const c of clients) c.close();
     }
   });
 });

@@ -2,6 +2,8 @@ import assert from 'assert';
 import { helper, allNodes, collect, accountNode, catchTo } from '../support/red';
 import { Sandbox } from '../../sandbox/server';
 import { DELIVERGO_SANDBOX as D } from '../../sandbox/providers/delivergo';
+import { DelivergoClient } from '../../nodes/providers/delivergo/client';
+import { delivergoCapabilities } from '../../nodes/providers/delivergo/capabilities';
 
 const SECRET = 'dg-secret-9731';
 const CREDS = { acc: { apiKey: 'dg-key', apiSecret: SECRET } };
@@ -213,5 +215,21 @@ describe('delivergo resale unit node in a real runtime against the sandbox', fun
     helper.getNode('ru')?.receive({});
     const [msg] = await errors.wait(1);
     assert.match((msg.error as { message: string }).message, /only manage Resale Units with a delivergo account/);
+  });
+
+  it('is usable without Node-RED, and its connection test lists the units', async () => {
+    const client = new DelivergoClient({ baseUrl: sandbox.providerUrl('delivergo'), apiKey: 'k', apiSecret: SECRET, portalNamespace: D.portalNamespace, customerGuid: D.customerGuid, format: 'xml' });
+    try {
+      assert.strictEqual(await delivergoCapabilities(client).probe?.(), 'connected (XML); 1 resale units');
+      const added = await client.add({ Active: true, ResaleUnitTranslation: [{ LanguageToken: 'FR', Name: 'Boutique' }] });
+      const updated = await client.update({ Id: added.Id, CurrencyToken: 'CHF' });
+      assert.strictEqual(updated.CurrencyToken, 'CHF');
+      assert.strictEqual(updated.Active, true);
+      await client.delete(added.Id);
+      assert.strictEqual((await client.list()).length, 1);
+      await assert.rejects(client.update({ Id: 999 }), (e: Error & { status?: number }) => e.status === 404);
+    } finally {
+      client.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 /** Checks a Resale Unit before anything is sent; each error names the field. */
 import { invalidInput } from '../../core/errors';
 import { isLanguageCode, isPlainObject } from '../../core/validate';
-import { ResaleUnit, ResaleUnitAdd, ResaleUnitDelete, ResaleUnitTranslation, ResaleUnitUpdate } from './types';
+import { ResaleUnitAdd, ResaleUnitDelete, ResaleUnitTranslation, ResaleUnitUpdate } from './types';
 
 const SENDABLE = new Set(['Id', 'Guid', 'CurrencyToken', 'Active', 'ResaleUnitTranslation']);
 /** Returned by the provider: accepted in input (a listed unit fed back), never sent. */
@@ -89,5 +89,3 @@ export function checkDelete(input: unknown, field = 'msg.payload'): ResaleUnitDe
   checkId(out, field, true);
   return out as unknown as ResaleUnitDelete;
 }
-
-export type { ResaleUnit };
