@@ -105,6 +105,7 @@ describe('ARRI Webgate place order and poll status in a real runtime against the
       [{ product: 's', project_id: 3 }, 'msg.payload.client_id', /project always belongs to a client/],
       [{ product: 's', projectname: 'typo' }, 'msg.payload.projectname', /cannot be sent/],
       [{ product: 's', user_email: 'no-at-sign' }, 'msg.payload.user_email', /e-mail/],
+      [{ product: 's', client_id: 1, admin_user_access_token: '***' }, 'msg.payload.admin_user_access_token', /masked/],
       ['s', 'msg.payload', /expected the order/],
     ];
     for (const [payload] of cases) helper.getNode('order')?.receive({ payload });

@@ -20,7 +20,7 @@ export interface TokenSourceOptions {
 }
 
 export class ArriTokenSource {
-  private token?: { value: string; expiresAt: number };
+  private token?: { value: string; expiresAt: number; refreshAt: number };
   private pending?: Promise<string>;
   /** How many logins were made (tests and benchmarks read it). */
   logins = 0;
@@ -32,7 +32,7 @@ export class ArriTokenSource {
   /** A token valid for at least the refresh margin. */
   get(): Promise<string> {
     const t = this.token;
-    if (t && this.opts.now() < t.expiresAt - this.opts.refreshMarginMs) return Promise.resolve(t.value);
+    if (t && this.opts.now() < t.refreshAt) return Promise.resolve(t.value);
     if (!this.pending) {
       this.pending = this.login().finally(() => {
         this.pending = undefined;
@@ -69,7 +69,10 @@ export class ArriTokenSource {
     }
     http.redactor.add(data.access_token, data.refresh_token);
     const lifetime = typeof data.expires_in === 'number' && data.expires_in > 0 ? data.expires_in : DEFAULT_LIFETIME_S;
-    this.token = { value: data.access_token, expiresAt: this.opts.now() + lifetime * 1000 };
+    const now = this.opts.now();
+    // A short-lived token is still used for most of its life, not fetched anew on every call.
+    const margin = Math.min(this.opts.refreshMarginMs, lifetime * 100);
+    this.token = { value: data.access_token, expiresAt: now + lifetime * 1000, refreshAt: now + lifetime * 1000 - margin };
     return data.access_token;
   }
 }

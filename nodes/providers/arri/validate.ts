@@ -37,6 +37,9 @@ export function checkOrder(input: unknown, field = 'msg.payload'): ArriOrderRequ
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw invalidInput(`${f}.${key}`, 'must be a positive whole number');
     out[key] = v;
   }
+  if (out.admin_user_access_token === '***') {
+    throw invalidInput(`${f}.admin_user_access_token`, 'is the masked "***" from an earlier answer; give the real token');
+  }
   if (out.client_id !== undefined && out.client_name !== undefined) {
     throw invalidInput(`${f}.client_name`, 'give client_name for a new client, or client_id for an existing one, not both');
   }
