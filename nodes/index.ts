@@ -5,5 +5,7 @@
 export { FulfillmentError } from './core/errors';
 export { PlanviewerClient } from './providers/planviewer/client';
 export * from './providers/planviewer/types';
+export { ProboClient } from './providers/probo/client';
+export * from './providers/probo/types';
 export { createProvider, PROVIDERS, DEFAULT_BASE_URLS } from './providers';
 export type { ProviderName, AccountSettings, ProviderHandle } from './providers';

@@ -6,6 +6,8 @@ import { Capabilities } from '../core/capabilities';
 import { FulfillmentError } from '../core/errors';
 import { PlanviewerClient, PLANVIEWER_DEFAULT_BASE_URL } from './planviewer/client';
 import { planviewerCapabilities } from './planviewer/capabilities';
+import { ProboClient, PROBO_DEFAULT_BASE_URL } from './probo/client';
+import { proboCapabilities } from './probo/capabilities';
 
 export const PROVIDERS = ['probo', 'postgreen', 'planviewer', 'delivergo', 'arri'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
@@ -39,7 +41,7 @@ export interface ProviderHandle {
 }
 
 export const DEFAULT_BASE_URLS: Record<ProviderName, string> = {
-  probo: 'https://api.proboprints.com',
+  probo: PROBO_DEFAULT_BASE_URL,
   postgreen: 'https://api.postgreen.com',
   planviewer: PLANVIEWER_DEFAULT_BASE_URL,
   delivergo: 'https://api.delivergo.com',
@@ -56,6 +58,10 @@ const factories: Partial<Record<ProviderName, Factory>> = {
   planviewer: (s) => {
     const client = new PlanviewerClient({ baseUrl: s.baseUrl, apiKey: s.credentials.apiKey ?? '', apiSecret: s.credentials.apiSecret ?? '', timeoutMs: s.timeoutMs });
     return { provider: 'planviewer', client, capabilities: planviewerCapabilities(client), close: async () => client.close() };
+  },
+  probo: (s) => {
+    const client = new ProboClient({ baseUrl: s.baseUrl, apiKey: s.credentials.apiKey ?? '', authScheme: s.authScheme, testMode: s.testMode, timeoutMs: s.timeoutMs });
+    return { provider: 'probo', client, capabilities: proboCapabilities(client), close: async () => client.close() };
   },
 };
 
