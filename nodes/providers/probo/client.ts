@@ -147,6 +147,12 @@ export class ProboClient {
   }
 }
 
+/** The `calculation_id` of a price / configure answer: at the top, else on the first product that has one. */
+export function calculationIdOf(answer: ProboPriceAnswer): number | string | undefined {
+  if (answer.calculation_id !== undefined) return answer.calculation_id;
+  return answer.products?.find((p) => p && p.calculation_id !== undefined)?.calculation_id;
+}
+
 /** `x-ratelimit-reset` in ms: a delay, or (when it looks like one) an epoch time. */
 export function quotaResetDelay(headers: Record<string, string>, now = Date.now()): number | undefined {
   const raw = headers['x-ratelimit-reset'];
