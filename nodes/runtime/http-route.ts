@@ -71,7 +71,13 @@ export function drain(req: HttpRequest, cap: number): void {
 type Layer = { route?: { path?: string; stack?: Array<{ handle?: unknown }> } };
 
 function stackOf(router: HttpRouter): Layer[] | undefined {
-  return (router._router ?? router.router)?.stack as Layer[] | undefined;
+  if (router._router) return router._router.stack as Layer[];
+  try {
+    // Express 5 names it `router`; on Express 4 that getter throws, and `_router` only exists once a route was added.
+    return router.router?.stack as Layer[] | undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** True when some route other than ours already answers this path. */
