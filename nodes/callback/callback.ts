@@ -120,7 +120,10 @@ export = function register(RED: NodeAPI): void {
     };
 
     const handlers = [handler];
-    if (!PATH.test(path)) {
+    if (!RED.httpNode) {
+      node.status({ fill: 'red', shape: 'ring', text: 'HTTP nodes are disabled' });
+      node.error(reportable(new FulfillmentError({ kind: 'config', message: 'Node-RED serves no HTTP node routes (httpNodeRoot is false in settings.js); the callback node cannot listen' })));
+    } else if (!PATH.test(path)) {
       node.status({ fill: 'red', shape: 'ring', text: 'invalid path' });
       node.error(reportable(new FulfillmentError({ kind: 'config', field: 'path', message: `callback path "${path}" is not valid: use letters, digits, - and _, segments separated by /` })));
     } else if (routeTaken(RED.httpNode, `${route}/:secret`)) {
@@ -135,7 +138,7 @@ export = function register(RED: NodeAPI): void {
 
     node.on('close', (_removed, done) => {
       closed = true;
-      removeRoutes(RED.httpNode, handlers);
+      if (RED.httpNode) removeRoutes(RED.httpNode, handlers);
       done();
     });
   }

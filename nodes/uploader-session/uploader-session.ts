@@ -67,7 +67,8 @@ export = function register(RED: NodeAPI): void {
       }
       if (input.calculation_id === undefined && Array.isArray(input.products)) {
         // A price request ({language, products}) without an id: calculate first, then open the session.
-        const priceRequest = checkPriceRequest(input.price_request ?? { language: input.language, products: input.products }, 'msg.payload');
+        const { callback_url: _callbackUrl, ...priceBody } = input;
+        const priceRequest = checkPriceRequest(priceBody, 'msg.payload');
         node.status(busy(def.calculateWith === 'configure' ? 'configuring' : 'pricing'));
         const priced = def.calculateWith === 'configure' ? await client.configure(priceRequest) : await client.price(priceRequest);
         msg.price = priced;
@@ -96,7 +97,8 @@ export = function register(RED: NodeAPI): void {
       if (secretSegment) client.http.redactor.add(secretSegment, safeDecode(secretSegment));
       node.status(busy('creating uploader session'));
       const session = await client.createUploader(request);
-      msg.payload = session;
+      // Probo echoes callback_url; its secret segment stays out of the message.
+      msg.payload = client.http.redactor.data(session);
       msg.uploader = { id: session.id, external_id: session.external_id, url: session.url };
       node.status(ok(`session ${String(session.id)}`));
       send(msg);

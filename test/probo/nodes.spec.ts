@@ -98,6 +98,7 @@ describe('Probo nodes in a real runtime against the sandbox', function () {
     assert.strictEqual(uploader.url, `${base}/uploader/${uploader.id}`);
     assert.strictEqual((s.price as { calculation_id: number }).calculation_id, sandbox.probo.sessions.get(uploader.id)?.calculation_id);
     assert.strictEqual(s.topic, 'job 42');
+    assert.ok(!JSON.stringify(s).includes(SECRET), 'the callback secret is not in the message');
     const session = sandbox.probo.sessions.get(uploader.id);
     assert.strictEqual(session?.callback_url, cbUrl(), 'the callback node of the flow gave its URL');
     assert.strictEqual(session?.language, 'nl');
