@@ -96,7 +96,11 @@ export = function register(RED: NodeAPI): void {
       try {
         assertNoPollution(body, 'body');
         const account = accountOf(RED, def.account);
-        events = capabilityOf(account, 'callback', 'receive callbacks').parse(body, kind);
+        const cap = capabilityOf(account, 'callback', 'receive callbacks');
+        if (kind !== undefined && !cap.kinds.includes(kind)) {
+          throw new FulfillmentError({ kind: 'config', field: 'kind', provider: account.provider, message: `${account.provider} sends no "${kind}" callbacks; choose one of ${cap.kinds.join(', ')}` });
+        }
+        events = cap.parse(body, kind);
       } catch (e) {
         const fe = asFulfillmentError(e);
         if (fe.kind === 'invalid_input') {

@@ -14,7 +14,9 @@
  *
  * Order states advance one step per status read: queued -> accepted -> in_production -> shipped
  * (with a tracked shipment) -> delivered. `order_type: "test"` orders are canceled on receipt.
- * An order whose reference is `not-accepted` goes queued -> not_accepted.
+ * An order whose reference is `not-accepted` goes queued -> not_accepted. An order with a
+ * `callback_url` (string or array) gets an order callback {id, reference, status, shipments} on
+ * receipt and on every state change.
  *
  * Auth: `Authorization: Bearer <key>` or `Basic <key>`; key `denied` gets 401.
  * Quota (429 `{"error":"Quota has been exceeded"}` with x-ratelimit-limit / -remaining / -reset (ms)):
@@ -178,6 +180,28 @@ export function proboRoutes(router: Router, prefix: string): ProboState {
     return calls > state.limitPerMinute;
   };
 
+  const orderView = (order: ProboSandboxOrder): Record<string, unknown> => {
+    const shipped = order.status === 'shipped' || order.status === 'delivered';
+    return {
+      id: order.body.id,
+      reference: order.reference,
+      status: order.status,
+      shipments: shipped ? [{ carrier: 'DHL', status: order.status, tracking_code: `JVGL${order.id.padStart(8, '0')}`, tracking_url: `https://www.dhl.com/track?code=JVGL${encodeURIComponent(order.id)}` }] : [],
+    };
+  };
+
+  /** Order callbacks: each state change is sent to the order's callback_url(s), without waiting. */
+  const notify = (order: ProboSandboxOrder): void => {
+    const raw = order.body.callback_url;
+    const urls = (Array.isArray(raw) ? raw : [raw]).filter((u): u is string => typeof u === 'string' && /^https?:\/\//.test(u));
+    for (const url of urls) {
+      const body = orderView(order);
+      const fired: ProboFiredCallback = { url, body };
+      state.callbacks.push(fired);
+      postJson(url, body).then((status) => (fired.httpStatus = status), (e: Error) => (fired.error = e.message));
+    }
+  };
+
   const api = (handler: (ctx: RouteContext) => Promise<void> | void) => async (ctx: RouteContext) => {
     const key = apiKey(ctx);
     if (!key) return ctx.send(401, { status: 'error', message: 'Unauthenticated.' });
@@ -313,6 +337,7 @@ export function proboRoutes(router: Router, prefix: string): ProboState {
       body,
     };
     state.orders.set(id, order);
+    notify(order);
     ctx.send(200, { status: 'ok', message: order_type === 'test' ? 'Test order received and canceled' : 'Order received', id: body.id, reference: order.reference, order_type, order_status: order.status });
   }));
 
@@ -330,15 +355,11 @@ export function proboRoutes(router: Router, prefix: string): ProboState {
         const order = state.orders.get(id) as ProboSandboxOrder;
         if (order.order_type !== 'test' && !['delivered', 'not_accepted', 'canceled'].includes(order.status)) {
           order.reads++;
+          const before = order.status;
           order.status = order.reference === 'not-accepted' && order.reads >= 2 ? 'not_accepted' : PROGRESSION[Math.min(order.reads - 1, PROGRESSION.length - 1)];
+          if (order.status !== before) notify(order);
         }
-        const shipped = order.status === 'shipped' || order.status === 'delivered';
-        return {
-          id: order.body.id,
-          reference: order.reference,
-          status: order.status,
-          shipments: shipped ? [{ carrier: 'DHL', status: order.status, tracking_code: `JVGL${id.padStart(8, '0')}`, tracking_url: `https://www.dhl.com/track?code=JVGL${encodeURIComponent(id)}` }] : [],
-        };
+        return orderView(order);
       }),
     });
   }));

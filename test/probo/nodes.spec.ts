@@ -184,6 +184,19 @@ describe('Probo nodes in a real runtime against the sandbox', function () {
     assert.deepStrictEqual(msgs[1].tracking, [{ carrier: 'DHL', tracking_code: 'JVGL1', tracking_url: 'https://dhl.test/JVGL1' }]);
   });
 
+  it('receives the order callbacks the sandbox sends for an order with a callback_url', async () => {
+    await helper.load(nodes(), flow({ account: { testMode: false }, poll: true, callback: { kind: 'order', path: 'probo-orders' } }), CREDS);
+    const events = collect('events');
+    const done = collect('done');
+    helper.getNode('order')?.receive({ payload: { id: 'cb-1', reference: 'r', callback_url: cbUrl(SECRET, 'probo-orders'), products: [PRODUCT] } });
+    await done.wait(1, 20_000);
+    const msgs = await events.wait(5, 10_000);
+    assert.deepStrictEqual(msgs.map((m) => String(m.status)).sort(), ['accepted', 'delivered', 'in_production', 'queued', 'shipped']);
+    const shipped = msgs.find((m) => m.status === 'shipped');
+    assert.deepStrictEqual(shipped?.tracking, [{ carrier: 'DHL', tracking_code: 'JVGL0000cb-1', tracking_url: 'https://www.dhl.com/track?code=JVGLcb-1' }]);
+    assert.ok(msgs.every((m) => (m.order as { id: string }).id === 'cb-1'));
+  });
+
   it('removes its route on close and on redeploy, leaving no duplicate behind', async () => {
     await helper.load(nodes(), flow(), CREDS);
     assert.deepStrictEqual(ourRoutes().sort(), ['/fulfillment/callback/probo-test', '/fulfillment/callback/probo-test/:secret']);
