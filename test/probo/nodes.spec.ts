@@ -167,6 +167,20 @@ describe('Probo nodes in a real runtime against the sandbox', function () {
     const msgs = await events.wait(2);
     assert.deepStrictEqual(msgs.map((m) => (m.uploader as { id: number }).id), [77, 78], 'the repeat was dropped');
     assert.ok(!JSON.stringify(msgs).includes(SECRET), 'the secret is not in any output');
+    const log = JSON.stringify(helper.log().args);
+    assert.ok(!log.includes(SECRET) && !log.includes(CREDS.acc.apiKey), 'no secret in the log');
+  });
+
+  it('outputs an event once when the provider sends it several times at the same moment', async () => {
+    await helper.load(nodes(), flow(), CREDS);
+    const events = collect('events');
+    const body = JSON.stringify(uploaderCallbackBody({ id: 95, external_id: 9, calculation_id: 1, callback_url: '', status: 'confirmed' }, 'confirmed', []));
+    const answers = await Promise.all(Array.from({ length: 8 }, () => post(cbUrl(), body)));
+    assert.ok(answers.every((a) => a.status === 200));
+    const last = JSON.stringify(uploaderCallbackBody({ id: 96, external_id: 9, calculation_id: 1, callback_url: '', status: 'confirmed' }, 'confirmed', []));
+    await post(cbUrl(), last);
+    const msgs = await events.wait(2);
+    assert.deepStrictEqual(msgs.map((m) => (m.uploader as { id: number }).id), [95, 96]);
   });
 
   it('receives order callbacks, once per order id and status', async () => {
