@@ -10,6 +10,7 @@ import { FaultTable, FaultRule, Fault } from './faults';
 import { planviewerRoutes, PlanviewerState } from './providers/planviewer';
 import { delivergoRoutes, DelivergoState } from './providers/delivergo';
 import { arriRoutes, ArriState } from './providers/arri';
+import { proboRoutes, ProboState } from './providers/probo';
 
 export interface LoggedRequest {
   method: string;
@@ -33,6 +34,7 @@ export class Sandbox {
   readonly planviewer: PlanviewerState;
   readonly delivergo: DelivergoState;
   readonly arri: ArriState;
+  readonly probo: ProboState;
   private server?: http.Server;
   private readonly sockets = new Set<Socket>();
   private baseUrl = '';
@@ -41,6 +43,7 @@ export class Sandbox {
     this.planviewer = planviewerRoutes(this.router, '/planviewer', { dailyCap: options.planviewerDailyCap ?? 10 });
     this.delivergo = delivergoRoutes(this.router, '/delivergo');
     this.arri = arriRoutes(this.router, '/arri');
+    this.probo = proboRoutes(this.router, '/probo');
     this.controlRoutes();
   }
 

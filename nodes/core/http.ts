@@ -71,6 +71,12 @@ export interface HttpClientOptions {
   /** Largest buffered (non-stream) answer accepted. */
   maxResponseBytes?: number;
   userAgent?: string;
+  /**
+   * How long to wait before retrying a 429/5xx when the provider says so in
+   * its own headers (e.g. `x-ratelimit-reset`). Consulted only when there is
+   * no Retry-After; undefined = use the backoff.
+   */
+  retryDelayFromHeaders?: (headers: Record<string, string>, status: number) => number | undefined;
 }
 
 const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL']);
@@ -148,7 +154,7 @@ export class HttpClient {
       }
       if (response) {
         const failure = await this.statusError(response, spec, sent);
-        const retryAfter = parseRetryAfter(headerOf(response, 'retry-after'));
+        const retryAfter = parseRetryAfter(headerOf(response, 'retry-after')) ?? this.providerRetryDelay(response);
         const mayRetry = RETRYABLE_STATUS.has(response.status) && (safe || (response.status === 429 && spec.retryOn429 === true));
         if (!mayRetry || last || (retryAfter !== undefined && retryAfter > this.policy.maxRetryAfterMs)) throw failure;
         await this.wait(retryAfter ?? backoffDelay(attempt, this.policy), spec.signal, failure);
@@ -159,6 +165,13 @@ export class HttpClient {
       if (error.kind === 'cancelled' || last || (!safe && reached)) throw error;
       await this.wait(backoffDelay(attempt, this.policy), spec.signal, error);
     }
+  }
+
+  private providerRetryDelay(response: AxiosResponse): number | undefined {
+    const fn = this.options.retryDelayFromHeaders;
+    if (!fn) return undefined;
+    const ms = fn(flatHeaders(response), response.status);
+    return ms !== undefined && Number.isFinite(ms) && ms >= 0 ? Math.round(ms) : undefined;
   }
 
   private async wait(ms: number, signal: AbortSignal | undefined, failure: FulfillmentError): Promise<void> {

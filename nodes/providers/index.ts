@@ -10,6 +10,8 @@ import { DelivergoClient, DELIVERGO_DEFAULT_BASE_URL } from './delivergo/client'
 import { delivergoCapabilities } from './delivergo/capabilities';
 import { ArriClient, ARRI_DEFAULT_BASE_URL } from './arri/client';
 import { arriCapabilities } from './arri/capabilities';
+import { ProboClient, PROBO_DEFAULT_BASE_URL } from './probo/client';
+import { proboCapabilities } from './probo/capabilities';
 
 export const PROVIDERS = ['probo', 'postgreen', 'planviewer', 'delivergo', 'arri'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
@@ -43,7 +45,7 @@ export interface ProviderHandle {
 }
 
 export const DEFAULT_BASE_URLS: Record<ProviderName, string> = {
-  probo: 'https://api.proboprints.com',
+  probo: PROBO_DEFAULT_BASE_URL,
   postgreen: 'https://api.postgreen.com',
   planviewer: PLANVIEWER_DEFAULT_BASE_URL,
   delivergo: DELIVERGO_DEFAULT_BASE_URL,
@@ -77,6 +79,10 @@ const factories: Partial<Record<ProviderName, Factory>> = {
     const c = s.credentials;
     const client = new ArriClient({ baseUrl: s.baseUrl, accessToken: c.accessToken, username: c.username, password: c.password, timeoutMs: s.timeoutMs });
     return { provider: 'arri', client, capabilities: arriCapabilities(client), close: async () => client.close() };
+  },
+  probo: (s) => {
+    const client = new ProboClient({ baseUrl: s.baseUrl, apiKey: s.credentials.apiKey ?? '', authScheme: s.authScheme, testMode: s.testMode, timeoutMs: s.timeoutMs });
+    return { provider: 'probo', client, capabilities: proboCapabilities(client), close: async () => client.close() };
   },
 };
 
