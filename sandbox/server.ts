@@ -8,6 +8,7 @@ import { AddressInfo, Socket } from 'net';
 import { Router, RouteContext, readBody, BodyError } from './router';
 import { FaultTable, FaultRule, Fault } from './faults';
 import { planviewerRoutes, PlanviewerState } from './providers/planviewer';
+import { postgreenRoutes, PostgreenState } from './providers/postgreen';
 
 export interface LoggedRequest {
   method: string;
@@ -29,12 +30,14 @@ export class Sandbox {
   readonly faults = new FaultTable();
   readonly requests: LoggedRequest[] = [];
   readonly planviewer: PlanviewerState;
+  readonly postgreen: PostgreenState;
   private server?: http.Server;
   private readonly sockets = new Set<Socket>();
   private baseUrl = '';
 
   constructor(options: SandboxOptions = {}) {
     this.planviewer = planviewerRoutes(this.router, '/planviewer', { dailyCap: options.planviewerDailyCap ?? 10 });
+    this.postgreen = postgreenRoutes(this.router, '/postgreen');
     this.controlRoutes();
   }
 

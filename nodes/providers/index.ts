@@ -6,6 +6,8 @@ import { Capabilities } from '../core/capabilities';
 import { FulfillmentError } from '../core/errors';
 import { PlanviewerClient, PLANVIEWER_DEFAULT_BASE_URL } from './planviewer/client';
 import { planviewerCapabilities } from './planviewer/capabilities';
+import { PostgreenClient } from './postgreen/client';
+import { postgreenCapabilities } from './postgreen/capabilities';
 
 export const PROVIDERS = ['probo', 'postgreen', 'planviewer', 'delivergo', 'arri'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
@@ -56,6 +58,10 @@ const factories: Partial<Record<ProviderName, Factory>> = {
   planviewer: (s) => {
     const client = new PlanviewerClient({ baseUrl: s.baseUrl, apiKey: s.credentials.apiKey ?? '', apiSecret: s.credentials.apiSecret ?? '', timeoutMs: s.timeoutMs });
     return { provider: 'planviewer', client, capabilities: planviewerCapabilities(client), close: async () => client.close() };
+  },
+  postgreen: (s) => {
+    const client = new PostgreenClient({ baseUrl: s.baseUrl, login: s.credentials.username ?? '', password: s.credentials.password ?? '', timeoutMs: s.timeoutMs });
+    return { provider: 'postgreen', client, capabilities: postgreenCapabilities(client), close: () => client.close() };
   },
 };
 

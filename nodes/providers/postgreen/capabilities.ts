@@ -1,0 +1,101 @@
+/** PostGreen as seen by the shared nodes: probe, job and delivery status, shipment webhooks. */
+import { CallbackEvent, Capabilities } from '../../core/capabilities';
+import { invalidInput } from '../../core/errors';
+import { PollReport } from '../../core/poller';
+import { isPlainObject } from '../../core/validate';
+import { PostgreenClient } from './client';
+import { notEligibleCount } from './parse';
+import { idString } from './profile';
+import { PostgreenDelivery, PostgreenEventType, PostgreenJob, PostgreenShipmentEvent } from './types';
+
+/** The seed: "you can ask each 2 or 3 minutes". */
+const POLL_INTERVAL_MS = 120_000;
+const JOB_DONE = new Set(['PACK_GROUP_CREATED', 'CREATED']);
+const DELIVERY_FAILED = /ERROR|FAIL|CANCEL|REJECT/i;
+const EVENT_TYPES: readonly PostgreenEventType[] = ['SHIPMENT_STATUS', 'TRACKING_TEXT', 'TRACKING_FILE'];
+
+export function jobReport(job: PostgreenJob): PollReport {
+  const base = { id: job.jobId, status: job.status, raw: job };
+  if (job.status === 'PROCESSING_ERROR') return { ...base, verdict: 'failed', reason: 'the files are not correct (impossible to split, to extract content...)' };
+  if (!JOB_DONE.has(job.status)) return { ...base, verdict: 'pending' };
+  const bad = notEligibleCount(job);
+  if (bad > 0) return { ...base, verdict: 'attention', reason: `${bad} pack group(s) NOT_ELIGIBLE: list them with edit packgroup and fix them` };
+  return { ...base, verdict: 'done' };
+}
+
+export function deliveriesReport(jobId: string, deliveries: PostgreenDelivery[]): PollReport {
+  const total = deliveries.length;
+  const outputted = deliveries.filter((d) => d.status === 'OUTPUTTED').length;
+  const statuses = [...new Set(deliveries.map((d) => d.status))].sort();
+  const base = { id: jobId, raw: deliveries, progress: { current: outputted, total } };
+  if (total === 0) return { ...base, verdict: 'pending', status: 'NO_DELIVERY', reason: 'no delivery yet (if this lasts, check the pack groups: probably an incorrect address)' };
+  const failed = deliveries.filter((d) => DELIVERY_FAILED.test(d.status));
+  if (failed.length > 0) return { ...base, verdict: 'failed', status: failed[0].status, reason: `delivery ${failed.map((d) => d.id).join(', ')} ended in ${failed[0].status}` };
+  if (outputted === total) return { ...base, verdict: 'done', status: 'OUTPUTTED' };
+  // READY counts as progress: the deliveries wait for their output triggers.
+  return { ...base, verdict: 'pending', status: statuses.join('+') };
+}
+
+/** Job ids from a string, an array, `{jobId}` or a create job answer. */
+export function jobIdsFrom(input: unknown, field: string): string[] {
+  const one = (x: unknown): unknown => (isPlainObject(x) ? x.jobId ?? x.id : x);
+  const list = Array.isArray(input) ? input.map(one) : [one(input)];
+  if (list.length === 0) throw invalidInput(field, 'expected a job id, an array of them or {jobId}', 'postgreen');
+  return [...new Set(list.map((x, i) => {
+    const id = idString(x);
+    if (!id || !/^[\w.:@~-]{1,200}$/.test(id)) throw invalidInput(list.length > 1 ? `${field}[${i}]` : field, 'expected a job id (or {jobId})', 'postgreen');
+    return id;
+  }))];
+}
+
+/** Checks one shipment webhook body; the key drops the platform's re-sends (every 15 minutes for 48 hours). */
+export function parseShipmentEvent(body: unknown, field = 'body'): CallbackEvent {
+  if (!isPlainObject(body)) throw invalidInput(field, 'a PostGreen shipment event must be a JSON object', 'postgreen');
+  const e = body as Partial<PostgreenShipmentEvent>;
+  if (typeof e.eventType !== 'string' || !EVENT_TYPES.includes(e.eventType as PostgreenEventType)) {
+    throw invalidInput(`${field}.eventType`, `must be one of ${EVENT_TYPES.join(', ')}`, 'postgreen');
+  }
+  const shipmentId = idString(e.shipmentId);
+  if (!shipmentId) throw invalidInput(`${field}.shipmentId`, 'is required', 'postgreen');
+  if (typeof e.name !== 'string' || e.name === '') throw invalidInput(`${field}.name`, 'is required', 'postgreen');
+  for (const k of ['serverTimestamp', 'eventDate'] as const) {
+    if (typeof e[k] !== 'number' || !Number.isFinite(e[k])) throw invalidInput(`${field}.${k}`, 'must be epoch milliseconds', 'postgreen');
+  }
+  const event = { ...(body as Record<string, unknown>), shipmentId } as PostgreenShipmentEvent;
+  return {
+    dedupeKey: ['postgreen', shipmentId, e.eventType, e.name, String(e.serverTimestamp)].join('|'),
+    fields: { eventType: e.eventType, shipmentId, name: e.name, value: e.value, eventDate: e.eventDate },
+    payload: event,
+  };
+}
+
+export function postgreenCapabilities(client: PostgreenClient): Capabilities {
+  return {
+    probe: async () => {
+      const profile = await client.authenticate();
+      return `connected; ${profile.services.length} service(s): ${profile.services.map((s) => s.name).join(', ')}`.replace(/: $/, '');
+    },
+    status: {
+      kinds: [
+        { name: 'job', label: 'job', defaultIntervalMs: POLL_INTERVAL_MS },
+        { name: 'deliveries', label: 'deliveries of a job', defaultIntervalMs: POLL_INTERVAL_MS },
+      ],
+      targets: (input) => jobIdsFrom(input, 'msg.payload'),
+      async fetch(kind, ids): Promise<PollReport[]> {
+        // One request per job: the API has no batch read.
+        if (kind === 'deliveries') return Promise.all(ids.map(async (id) => deliveriesReport(id, await client.deliveries(id))));
+        return Promise.all(ids.map(async (id) => ({ ...jobReport(await client.getJob(id)), id })));
+      },
+    },
+    callback: {
+      kinds: ['shipment'],
+      parse(body) {
+        if (Array.isArray(body)) {
+          if (body.length === 0) throw invalidInput('body', 'an empty list is not a shipment event', 'postgreen');
+          return body.map((b, i) => parseShipmentEvent(b, `body[${i}]`));
+        }
+        return [parseShipmentEvent(body)];
+      },
+    },
+  };
+}
