@@ -38,7 +38,7 @@ export function deliveriesReport(jobId: string, deliveries: PostgreenDelivery[])
 
 /** Job ids from a string, an array, `{jobId}` or a create job answer. */
 export function jobIdsFrom(input: unknown, field: string): string[] {
-  const one = (x: unknown): unknown => (isPlainObject(x) ? x.jobId ?? x.id : x);
+  const one = (x: unknown): unknown => (isPlainObject(x) ? x.jobId ?? (isPlainObject(x.result) ? x.result.jobId : undefined) ?? x.id : x);
   const list = Array.isArray(input) ? input.map(one) : [one(input)];
   if (list.length === 0) throw invalidInput(field, 'expected a job id, an array of them or {jobId}', 'postgreen');
   return [...new Set(list.map((x, i) => {

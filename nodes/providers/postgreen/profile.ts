@@ -160,3 +160,18 @@ export class OptionLookup {
     return this.catalogue.options.find((o) => o.id === id);
   }
 }
+
+/** The catalogue as a flow reads it: types, options, and `optionsByName.print_mode.values["2SIDE"]` -> id. */
+export function catalogueView(c: PostgreenOptionCatalogue): {
+  optionTypes: PostgreenOptionType[];
+  options: PostgreenOption[];
+  optionsByName: Record<string, { typeId: string; values: Record<string, string> }>;
+} {
+  const optionsByName: Record<string, { typeId: string; values: Record<string, string> }> = {};
+  for (const t of c.types) {
+    const values: Record<string, string> = {};
+    for (const o of c.options) if (o.typeId === t.id) values[o.value] = o.id;
+    optionsByName[t.name] = { typeId: t.id, values };
+  }
+  return { optionTypes: c.types, options: c.options, optionsByName };
+}
