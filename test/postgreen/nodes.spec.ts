@@ -27,12 +27,12 @@ describe('PostGreen nodes in a real runtime against the sandbox', function () {
     await sandbox.stop();
   });
 
-  function flow(opts: { mode?: string; proofs?: string; folder?: string } = {}): Msg[] {
+  function flow(opts: { mode?: string; proofs?: string; folder?: string; chain?: boolean } = {}): Msg[] {
     return [
       { id: 'f1', type: 'tab' },
       accountNode('acc', 'postgreen', base),
       { id: 'auth', type: 'fulfillment-authenticate', z: 'f1', account: 'acc', wires: [['profile']] },
-      { id: 'createJob', type: 'fulfillment-create-job', z: 'f1', account: 'acc', mode: opts.mode ?? 'classic', service: S.id, serviceType: 'str', jobName: 'letters', jobNameType: 'str', wires: [['created', 'pollJob']] },
+      { id: 'createJob', type: 'fulfillment-create-job', z: 'f1', account: 'acc', mode: opts.mode ?? 'classic', service: S.id, serviceType: 'str', jobName: 'letters', jobNameType: 'str', wires: [opts.chain === false ? ['created'] : ['created', 'pollJob']] },
       { id: 'pollJob', type: 'fulfillment-poll-status', z: 'f1', account: 'acc', kind: 'job', interval: 1, maxWait: 60, wires: [['jobDone', 'delivery'], ['jobAttention'], ['jobProgress']] },
       { id: 'delivery', type: 'fulfillment-create-delivery', z: 'f1', account: 'acc', channel: '', channelType: 'str', outputFile: 'MAIN', options: '{"print_mode":"2SIDE"}', optionsType: 'json', wires: [['delivered', 'pollDeliveries']] },
       { id: 'pollDeliveries', type: 'fulfillment-poll-status', z: 'f1', account: 'acc', kind: 'deliveries', interval: 1, maxWait: 60, wires: [['track'], ['deliveryFailed'], ['deliveryProgress']] },
@@ -138,7 +138,7 @@ describe('PostGreen nodes in a real runtime against the sandbox', function () {
   });
 
   it('N messages at once share one authentication', async () => {
-    await helper.load(allNodes(), flow(), CREDS);
+    await helper.load(allNodes(), flow({ chain: false }), CREDS);
     const created = collect('created');
     for (let i = 0; i < 5; i++) helper.getNode('createJob')?.receive({ payload: PDF });
     await created.wait(5);
@@ -147,7 +147,7 @@ describe('PostGreen nodes in a real runtime against the sandbox', function () {
   });
 
   it('re-authenticates after the token expired: a read is repeated, a job creation is not', async () => {
-    await helper.load(allNodes(), flow(), CREDS);
+    await helper.load(allNodes(), flow({ chain: false }), CREDS);
     const created = collect('created');
     const listed = collect('listed');
     const errors = collect('errors');
@@ -175,7 +175,7 @@ describe('PostGreen nodes in a real runtime against the sandbox', function () {
   });
 
   it('errors reach the Catch node: PROCESSING_ERROR names the files; missing path and channel name are refused before sending', async () => {
-    await helper.load(allNodes(), flow(), CREDS);
+    await helper.load(allNodes(), flow({ chain: false }), CREDS);
     const errors = collect('errors');
     const created = collect('created');
     helper.getNode('createJob')?.receive({ payload: { filename: 'scan.tiff', data: Buffer.from('II*\u0000not a pdf') } });
@@ -214,7 +214,7 @@ describe('PostGreen nodes in a real runtime against the sandbox', function () {
   });
 
   it('refuses an account of another provider clearly', async () => {
-    const f = flow();
+    const f = flow({ chain: false });
     f.push(accountNode('pv', 'planviewer', sandbox.providerUrl('planviewer')), { id: 'jobPv', type: 'fulfillment-create-job', z: 'f1', account: 'pv', service: S.id, wires: [[]] });
     await helper.load(allNodes(), f, CREDS);
     const errors = collect('errors');
