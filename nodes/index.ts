@@ -5,5 +5,6 @@
 export { FulfillmentError } from './core/errors';
 export { PlanviewerClient } from './providers/planviewer/client';
 export * from './providers/planviewer/types';
+export * from './providers/postgreen';
 export { createProvider, PROVIDERS, DEFAULT_BASE_URLS } from './providers';
 export type { ProviderName, AccountSettings, ProviderHandle } from './providers';

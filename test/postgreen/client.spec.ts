@@ -2,6 +2,8 @@ import assert from 'assert';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
+import http from 'http';
+import { AddressInfo } from 'net';
 import { Readable } from 'stream';
 import { Sandbox } from '../../sandbox/server';
 import { samplePdf } from '../../sandbox/pdf';
@@ -185,6 +187,29 @@ describe('PostGreen client against the sandbox', function () {
     assert.deepStrictEqual(p.services[0], { id: '7', name: 'n', boxes: [{ id: 'B', name: 'B', type: 'exv.MainBox', main: true, serviceFileIds: ['SF'] }], channels: [{ label: 'L', name: undefined, outputFiles: ['MAIN'] }] });
     const opts = parseOptions([{ id: 1, value: '1SIDE', optionType: { id: 'T' } }, { id: 2, name: '2SIDE', typeId: 'T' }]);
     assert.deepStrictEqual(opts.map((o) => [o.id, o.value, o.typeId]), [['1', '1SIDE', 'T'], ['2', '2SIDE', 'T']]);
+  });
+
+  it('the sandbox posts shipment webhooks to a callback URL, in the shape the callback capability accepts', async () => {
+    const received: unknown[] = [];
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+      for (const e of sandbox.postgreen.shipmentEvents('SHP7')) assert.strictEqual(await sandbox.postgreen.sendWebhook(url, e), 200);
+      const handle = createProvider({ provider: 'postgreen', baseUrl: sandbox.providerUrl('postgreen'), credentials: { username: 'u', password: 'p' } });
+      const events = received.flatMap((b) => handle.capabilities.callback?.parse(b, 'shipment') ?? []);
+      assert.deepStrictEqual(events.map((e) => e.fields.eventType), ['SHIPMENT_STATUS', 'TRACKING_TEXT', 'TRACKING_FILE']);
+      await handle.close();
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('parses shipment webhooks and derives a repeat-proof key; refuses a wrong body', () => {

@@ -137,6 +137,31 @@ describe('PostGreen nodes in a real runtime against the sandbox', function () {
     assert.strictEqual(sandbox.postgreen.commands.length, 0, 'no delivery command sent');
   });
 
+  it('poll status kind job reports progress while the job is processing, then done', async () => {
+    sandbox.postgreen.processingReads = 3;
+    const f = flow();
+    (f.find((n) => n.id === 'pollJob') as Msg).wires = [['jobDone'], ['jobAttention'], ['jobProgress']];
+    await helper.load(allNodes(), f, CREDS);
+    const progress = collect('jobProgress');
+    const done = collect('jobDone');
+    helper.getNode('createJob')?.receive({ payload: PDF });
+    const [d] = await done.wait(1, 15_000);
+    assert.strictEqual(d.status, 'PACK_GROUP_CREATED');
+    assert.deepStrictEqual(progress.messages.map((m) => m.status), ['PROCESSING']);
+    assert.strictEqual(sandbox.count('/postgreen/jobs/', 'GET'), 3);
+  });
+
+  it('serves the editor dropdowns through the admin endpoints (ids and names only)', async () => {
+    await helper.load(allNodes(), flow(), CREDS);
+    const agent = helper.request() as unknown as { get(p: string): { expect(code: number): Promise<{ body: Record<string, unknown> }> } };
+    const services = await agent.get('/fulfillment/postgreen/acc/services').expect(200);
+    assert.strictEqual((services.body.services as Array<{ id: string }>)[0].id, S.id);
+    const options = await agent.get('/fulfillment/postgreen/acc/options').expect(200);
+    assert.strictEqual((options.body.optionsByName as Record<string, { values: Record<string, string> }>).print_mode.values['2SIDE'], O['2SIDE']);
+    await agent.get('/fulfillment/postgreen/nope/services').expect(404);
+    assert.ok(!JSON.stringify(services.body).includes('pg-secret-789'));
+  });
+
   it('N messages at once share one authentication', async () => {
     await helper.load(allNodes(), flow({ chain: false }), CREDS);
     const created = collect('created');

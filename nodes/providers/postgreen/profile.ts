@@ -168,9 +168,11 @@ export function catalogueView(c: PostgreenOptionCatalogue): {
   optionsByName: Record<string, { typeId: string; values: Record<string, string> }>;
 } {
   const optionsByName: Record<string, { typeId: string; values: Record<string, string> }> = {};
+  const unsafe = new Set(['__proto__', 'constructor', 'prototype']);
   for (const t of c.types) {
+    if (unsafe.has(t.name)) continue;
     const values: Record<string, string> = {};
-    for (const o of c.options) if (o.typeId === t.id) values[o.value] = o.id;
+    for (const o of c.options) if (o.typeId === t.id && !unsafe.has(o.value)) values[o.value] = o.id;
     optionsByName[t.name] = { typeId: t.id, values };
   }
   return { optionTypes: c.types, options: c.options, optionsByName };
