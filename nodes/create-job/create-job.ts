@@ -6,11 +6,13 @@
 import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { onInput } from '../runtime/input';
 import { postgreenClient } from '../runtime/postgreen';
-import { evaluate } from '../runtime/props';
+import { evaluate, numberProp } from '../runtime/props';
+import { contextLedger } from '../runtime/ledger-store';
+import { IdempotencyGuard, idempotencyKey } from '../core/idempotency';
 import { busy, ok, waiting } from '../runtime/status';
-import { FulfillmentError, invalidInput } from '../core/errors';
+import { asFulfillmentError, FulfillmentError, invalidInput } from '../core/errors';
 import { assertNoPollution, isPlainObject } from '../core/validate';
-import { fileLabel, filesFromPayload } from '../providers/postgreen/input';
+import { fileLabel, filesFingerprint, filesFromPayload } from '../providers/postgreen/input';
 import { notEligibleCount } from '../providers/postgreen/parse';
 import { PostgreenCreateJobRequest } from '../providers/postgreen/types';
 
@@ -21,6 +23,9 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const node = this;
     const mode: Mode = def.mode === 'autocreate' || def.mode === 'mailmerge' ? def.mode : 'classic';
+    const windowMs = numberProp(def.dedupeWindow, 3600, 0) * 1000;
+    const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
+    const guard = new IdempotencyGuard(contextLedger(node, store, 'fulfillment-postgreen-jobs'), windowMs);
 
     const text = async (msg: Parameters<typeof evaluate>[2], value: unknown, type: unknown, field: string): Promise<string | undefined> => {
       const v = await evaluate(RED, node, msg, value, type);
@@ -49,8 +54,25 @@ export = function register(RED: NodeAPI): void {
         request.packRequirements = req as PostgreenCreateJobRequest['packRequirements'];
       }
       if (msg.serviceFiles !== undefined) request.serviceFiles = msg.serviceFiles as Record<string, string[]>;
+      const explicitKey = msg.idempotencyKey;
+      if (explicitKey !== undefined && (typeof explicitKey !== 'string' || explicitKey === '' || explicitKey.length > 200)) {
+        throw invalidInput('msg.idempotencyKey', 'must be a non-empty string of at most 200 characters', 'postgreen');
+      }
+      const fingerprint = explicitKey === undefined ? await filesFingerprint(files) : undefined;
+      const key = explicitKey ?? (fingerprint ? idempotencyKey('postgreen', { serviceId, jobName, mode, packRequirements: request.packRequirements ?? null, files: fingerprint }) : undefined);
+      if (key) await guard.claim(key, 'postgreen');
       node.status(busy(`uploading ${files.length} file(s)`));
-      const job = await client.createJob(request);
+      let job;
+      try {
+        job = await client.createJob(request);
+      } catch (e) {
+        const fe = asFulfillmentError(e, 'postgreen');
+        if (key) await guard.settle(key, fe.outcomeUnknown ? { state: 'unknown' } : { state: 'failed' });
+        throw fe;
+      }
+      // A PROCESSING_ERROR job holds nothing to deliver: the same files may be sent again.
+      if (key) await guard.settle(key, job.status === 'PROCESSING_ERROR' ? { state: 'failed' } : { state: 'placed', answer: job });
+      if (key) msg.idempotencyKey = key;
       msg.jobId = job.jobId;
       msg.payload = job;
       if (job.status === 'PROCESSING_ERROR') {

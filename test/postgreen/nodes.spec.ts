@@ -162,10 +162,38 @@ describe('PostGreen nodes in a real runtime against the sandbox', function () {
     assert.ok(!JSON.stringify(services.body).includes('pg-secret-789'));
   });
 
+  it('refuses the same job twice within the repeat window, and after an unknown outcome', async () => {
+    await helper.load(allNodes(), flow({ chain: false }), CREDS);
+    const created = collect('created');
+    const errors = collect('errors');
+    helper.getNode('createJob')?.receive({ payload: PDF });
+    const [c] = await created.wait(1);
+    helper.getNode('createJob')?.receive({ payload: PDF });
+    const [e] = await errors.wait(1);
+    const err = e.error as ErrorMsg;
+    assert.strictEqual(err.code, 'duplicate');
+    assert.deepStrictEqual(err.cause.response, c.payload);
+    assert.strictEqual(sandbox.postgreen.jobs.size, 1);
+    helper.getNode('createJob')?.receive({ payload: PDF, idempotencyKey: 'second copy' });
+    await created.wait(2);
+    assert.strictEqual(sandbox.postgreen.jobs.size, 2);
+
+    sandbox.fault({ method: 'POST', path: '/postgreen/jobs', fault: { type: 'reset-after' }, times: 1 });
+    const other = samplePdf(['another letter']);
+    helper.getNode('createJob')?.receive({ payload: other });
+    const all = await errors.wait(2);
+    assert.strictEqual((all[1].error as ErrorMsg).code, 'outcome_unknown');
+    assert.strictEqual(sandbox.postgreen.jobs.size, 3, 'the sandbox did create it');
+    helper.getNode('createJob')?.receive({ payload: other });
+    const all3 = await errors.wait(3);
+    assert.strictEqual((all3[2].error as ErrorMsg).code, 'duplicate');
+    assert.strictEqual(sandbox.count('/postgreen/jobs', 'POST'), 3, 'never sent again');
+  });
+
   it('N messages at once share one authentication', async () => {
     await helper.load(allNodes(), flow({ chain: false }), CREDS);
     const created = collect('created');
-    for (let i = 0; i < 5; i++) helper.getNode('createJob')?.receive({ payload: PDF });
+    for (let i = 0; i < 5; i++) helper.getNode('createJob')?.receive({ payload: samplePdf([`letter ${i}`]) });
     await created.wait(5);
     assert.strictEqual(sandbox.postgreen.jobs.size, 5);
     assert.strictEqual(sandbox.postgreen.authenticateCalls, 1);
@@ -185,7 +213,8 @@ describe('PostGreen nodes in a real runtime against the sandbox', function () {
     assert.strictEqual(sandbox.postgreen.authenticateCalls, 2);
 
     sandbox.postgreen.expireTokens();
-    helper.getNode('createJob')?.receive({ payload: PDF });
+    const second = samplePdf(['second letter']);
+    helper.getNode('createJob')?.receive({ payload: second });
     const [e] = await errors.wait(1);
     const err = e.error as ErrorMsg;
     assert.strictEqual(err.cause.providerCode, 'session_expired');
@@ -193,7 +222,7 @@ describe('PostGreen nodes in a real runtime against the sandbox', function () {
     assert.strictEqual(sandbox.postgreen.jobs.size, 1, 'no second job');
     assert.strictEqual(sandbox.count('/postgreen/jobs', 'POST'), 2, 'sent once, not repeated');
     assert.strictEqual(sandbox.postgreen.authenticateCalls, 3, 'the session is renewed for the next message');
-    helper.getNode('createJob')?.receive({ payload: PDF });
+    helper.getNode('createJob')?.receive({ payload: second });
     await created.wait(2);
     assert.strictEqual(sandbox.postgreen.jobs.size, 2);
     assert.strictEqual(sandbox.postgreen.authenticateCalls, 3);

@@ -138,19 +138,29 @@ export class PostgreenClient {
     const form = new FormData();
     form.append('parameters', JSON.stringify(parameters));
     for (const [field, value] of serviceFiles) form.append(field, value);
+    // Streams opened here are closed here if the upload never finishes reading them.
+    const opened: fs.ReadStream[] = [];
     for (const f of prepared) {
       const opts = { filename: f.filename, contentType: f.contentType, ...(f.size !== undefined ? { knownLength: f.size } : {}) };
       if ('data' in f.source) form.append(f.field, f.source.data, opts);
       else if ('stream' in f.source) form.append(f.field, f.source.stream, opts);
-      else form.append(f.field, fs.createReadStream(f.source.path), opts);
+      else {
+        const stream = fs.createReadStream(f.source.path);
+        opened.push(stream);
+        form.append(f.field, stream, opts);
+      }
     }
     const describeBody = {
       parameters,
       serviceFiles: Object.fromEntries(serviceFiles),
       files: prepared.map((f) => ({ field: f.field, filename: f.filename, box: f.box, ...(f.size !== undefined ? { size: f.size } : {}) })),
     };
-    const res = await this.call<unknown>({ method: 'POST', path: '/jobs', form, safeToRetry: false, describeBody, signal }, this.upload);
-    return parseJob(res.data, 'POST /jobs');
+    try {
+      const res = await this.call<unknown>({ method: 'POST', path: '/jobs', form, safeToRetry: false, describeBody, signal }, this.upload);
+      return parseJob(res.data, 'POST /jobs');
+    } finally {
+      for (const s of opened) s.destroy();
+    }
   }
 
   /** GET /jobs/{jobId} */

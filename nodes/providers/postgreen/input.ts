@@ -1,4 +1,7 @@
 /** Files for a job from what a flow holds: a Buffer, a path, `{filename, data|path|stream, box}` or an array of those. */
+import { createHash } from 'crypto';
+import fs from 'fs';
+import path from 'path';
 import { Readable } from 'stream';
 import { invalidInput } from '../../core/errors';
 import { isPlainObject } from '../../core/validate';
@@ -30,4 +33,27 @@ export function filesFromPayload(payload: unknown, defaults: { box?: string; fil
 
 export function fileLabel(f: PostgreenJobFile, i: number): string {
   return f.filename ?? f.path ?? `file ${i + 1}`;
+}
+
+/**
+ * What identifies these files for the repeat guard: content hash of Buffers,
+ * path + size + mtime of files. Undefined when a stream is among them (a
+ * stream cannot be fingerprinted without reading it): then only an explicit
+ * msg.idempotencyKey guards the job.
+ */
+export async function filesFingerprint(files: PostgreenJobFile[]): Promise<string[] | undefined> {
+  const out: string[] = [];
+  for (const f of files) {
+    const where = `${f.box ?? ''}|${f.filename ?? ''}`;
+    if (f.data !== undefined && Buffer.isBuffer(f.data)) out.push(`${where}|sha256:${createHash('sha256').update(f.data).digest('hex')}`);
+    else if (typeof f.path === 'string') {
+      try {
+        const st = await fs.promises.stat(f.path);
+        out.push(`${where}|${path.resolve(f.path)}|${st.size}|${st.mtimeMs}`);
+      } catch {
+        out.push(`${where}|${f.path}|missing`);
+      }
+    } else return undefined;
+  }
+  return out;
 }
