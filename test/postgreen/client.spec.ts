@@ -137,6 +137,28 @@ describe('PostGreen client against the sandbox', function () {
     assert.deepStrictEqual(stored.parameters, { jobName: 'multi', serviceId: S.id, autocreateDeliveryCommand: false });
   });
 
+  it('streams a large file from disk with its exact size', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-big-'));
+    const p = path.join(dir, 'big.pdf');
+    const big = Buffer.concat([PDF, Buffer.alloc(8 * 1024 * 1024, 0x20)]);
+    fs.writeFileSync(p, big);
+    const job = await client.createJob({ jobName: 'big', serviceId: S.id, autocreateDeliveryCommand: true, files: [{ path: p }] });
+    assert.strictEqual(sandbox.postgreen.jobs.get(job.jobId)?.files[0].size, big.length);
+  });
+
+  it('maps a refused job to job_refused, with what was sent (files by field and name, no bytes)', async () => {
+    await rejects(client.createJob({ jobName: 'j', serviceId: S.id, autocreateDeliveryCommand: false, files: [{ data: PDF, filename: 'x.pdf' }], serviceFiles: {} }), (e) => {
+      assert.strictEqual(e.providerCode, 'job_refused');
+      assert.match(e.message, /HTTP 400.*configured file.*not compatible with the service/);
+      assert.deepStrictEqual(e.request?.body, {
+        parameters: { jobName: 'j', serviceId: S.id, autocreateDeliveryCommand: false },
+        serviceFiles: {},
+        files: [{ field: `file_main${S.mainBox}_0`, filename: 'x.pdf', box: S.mainBox, size: PDF.length }],
+      });
+    });
+    assert.strictEqual(sandbox.count('/postgreen/jobs', 'POST'), 1, 'not retried');
+  });
+
   it('rejects bad input before any request is sent', async () => {
     const cases: Array<[() => Promise<unknown>, string]> = [
       [() => client.createJob({ jobName: '', serviceId: S.id, autocreateDeliveryCommand: false, files: [{ data: PDF }] }), 'jobName'],

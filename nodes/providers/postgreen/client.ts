@@ -228,6 +228,8 @@ export class PostgreenClient {
   /** The service of the profile by id (or name), with a clear error listing what exists. */
   async service(serviceIdOrName: string): Promise<PostgreenService> {
     const { services } = await this.profile();
+    // A profile we could not read must not block jobs: the ids are then taken as given (boxes must be named per file).
+    if (services.length === 0) return { id: serviceIdOrName, name: serviceIdOrName, boxes: [], channels: [] };
     const found = services.find((s) => s.id === serviceIdOrName) ?? services.find((s) => s.name === serviceIdOrName);
     if (found) return found;
     const known = services.map((s) => `${s.id} (${s.name})`).join(', ') || 'none in the profile';
