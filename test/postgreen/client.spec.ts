@@ -245,6 +245,7 @@ describe('PostGreen client against the sandbox', function () {
     assert.strictEqual(new Set(parsed.map((e) => e.dedupeKey)).size, 3);
     assert.strictEqual(cb.parse(events[0])[0].dedupeKey, parsed[0].dedupeKey, 'the same event re-sent has the same key');
     assert.deepStrictEqual(parsed[1].fields, { eventType: 'TRACKING_TEXT', shipmentId: 'SHP42', name: 'TRACKING', value: events[1].value, eventDate: events[1].eventDate });
+    assert.throws(() => cb.parse(events[0], 'order'), (e: unknown) => e instanceof FulfillmentError && e.kind === 'config');
     for (const bad of [null, 'x', [], { ...events[0], eventType: 'OTHER' }, { ...events[0], shipmentId: undefined }, { ...events[0], serverTimestamp: 'now' }]) {
       assert.throws(() => cb.parse(bad), (e: unknown) => e instanceof FulfillmentError && e.kind === 'invalid_input');
     }

@@ -151,6 +151,23 @@ describe('PostGreen nodes in a real runtime against the sandbox', function () {
     assert.strictEqual(sandbox.count('/postgreen/jobs/', 'GET'), 3);
   });
 
+  it('poll status: an unknown job goes to the failed output without stopping the others', async () => {
+    const f = flow({ chain: false });
+    (f.find((n) => n.id === 'pollJob') as Msg).wires = [['jobDone'], ['jobAttention'], ['jobProgress']];
+    await helper.load(allNodes(), f, CREDS);
+    const created = collect('created');
+    const done = collect('jobDone');
+    const failed = collect('jobAttention');
+    helper.getNode('createJob')?.receive({ payload: PDF });
+    const [c] = await created.wait(1);
+    helper.getNode('pollJob')?.receive({ payload: [c.jobId, 'JOB404'] });
+    const [d] = await done.wait(1);
+    const [x] = await failed.wait(1);
+    assert.strictEqual(d.jobId, c.jobId);
+    assert.strictEqual(x.jobId, 'JOB404');
+    assert.match(String(x.reason), /HTTP 404/);
+  });
+
   it('serves the editor dropdowns through the admin endpoints (ids and names only)', async () => {
     await helper.load(allNodes(), flow(), CREDS);
     const agent = helper.request() as unknown as { get(p: string): { expect(code: number): Promise<{ body: Record<string, unknown> }> } };

@@ -1,6 +1,6 @@
 /** PostGreen as seen by the shared nodes: probe, job and delivery status, shipment webhooks. */
 import { CallbackEvent, Capabilities } from '../../core/capabilities';
-import { invalidInput } from '../../core/errors';
+import { FulfillmentError, invalidInput } from '../../core/errors';
 import { PollReport } from '../../core/poller';
 import { isPlainObject } from '../../core/validate';
 import { PostgreenClient } from './client';
@@ -82,14 +82,29 @@ export function postgreenCapabilities(client: PostgreenClient): Capabilities {
       ],
       targets: (input) => jobIdsFrom(input, 'msg.payload'),
       async fetch(kind, ids): Promise<PollReport[]> {
-        // One request per job: the API has no batch read.
-        if (kind === 'deliveries') return Promise.all(ids.map(async (id) => deliveriesReport(id, await client.deliveries(id))));
-        return Promise.all(ids.map(async (id) => ({ ...jobReport(await client.getJob(id)), id })));
+        // One request per job: the API has no batch read. One bad job must not stop the others.
+        const settled = await Promise.allSettled(ids.map(async (id): Promise<PollReport> => (
+          kind === 'deliveries' ? deliveriesReport(id, await client.deliveries(id)) : { ...jobReport(await client.getJob(id)), id }
+        )));
+        const reports: PollReport[] = [];
+        let transient: unknown;
+        settled.forEach((r, i) => {
+          if (r.status === 'fulfilled') reports.push(r.value);
+          else if (r.reason instanceof FulfillmentError && r.reason.kind === 'http' && !r.reason.retryable && r.reason.status !== 401) {
+            reports.push({ id: ids[i], verdict: 'failed', status: 'ERROR', reason: r.reason.message, raw: r.reason.response });
+          } else transient ??= r.reason;
+        });
+        // Ids whose read failed for a passing reason stay pending and are asked again next round.
+        if (transient !== undefined && reports.length === 0) throw transient;
+        return reports;
       },
     },
     callback: {
       kinds: ['shipment'],
-      parse(body) {
+      parse(body, kind) {
+        if (kind !== undefined && kind !== '' && kind !== 'shipment') {
+          throw new FulfillmentError({ provider: 'postgreen', kind: 'config', field: 'kind', message: `postgreen: sends "shipment" callbacks only, not "${kind}"` });
+        }
         if (Array.isArray(body)) {
           if (body.length === 0) throw invalidInput('body', 'an empty list is not a shipment event', 'postgreen');
           return body.map((b, i) => parseShipmentEvent(b, `body[${i}]`));
