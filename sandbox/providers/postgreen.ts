@@ -32,7 +32,8 @@
  * autocreateDeliveryCommand=true) as CREATED; each GET /deliveries?jobId=..
  * moves them one step: READY, then OUTPUTTED with one shipment each, carrying
  * the tracking number (TRACKING) and the files TRACKING_DETAIL, ACKN and
- * CERTIF. `state.sendWebhook(url, event)` posts a shipment event to a
+ * CERTIF. `state.omitCounts = true` leaves packGroupCountPerStates out of job
+ * answers. `state.sendWebhook(url, event)` posts a shipment event to a
  * callback URL (`state.shipmentEvents(id)` builds the usual ones).
  */
 import http from 'http';
@@ -124,6 +125,8 @@ export interface PostgreenState {
   logoutCalls: number;
   /** Reads of a job before it leaves PROCESSING. */
   processingReads: number;
+  /** Leave packGroupCountPerStates out of job answers (as for jobs of N documents); the client reads the pack groups instead. */
+  omitCounts: boolean;
   expireTokens(): void;
   shipmentEvents(shipmentId: string): Array<Record<string, unknown>>;
   sendWebhook(url: string, event: unknown, headers?: Record<string, string>): Promise<number>;
@@ -151,6 +154,7 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     authenticateCalls: 0,
     logoutCalls: 0,
     processingReads: 1,
+    omitCounts: false,
     expireTokens() {
       for (const t of state.tokens.values()) t.expired = true;
     },
@@ -243,7 +247,9 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
       const s = state.packGroups.get(id)?.status ?? 'UNKNOWN';
       counts[s] = (counts[s] ?? 0) + 1;
     }
-    return { jobId: job.jobId, jobName: job.jobName, serviceId: job.serviceId, status: job.status, packGroupCountPerStates: counts };
+    const view: Record<string, unknown> = { jobId: job.jobId, jobName: job.jobName, serviceId: job.serviceId, status: job.status };
+    if (!state.omitCounts) view.packGroupCountPerStates = counts;
+    return view;
   };
 
   const packGroupView = (pg: SandboxPackGroup): Record<string, unknown> => ({

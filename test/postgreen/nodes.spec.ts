@@ -168,6 +168,19 @@ describe('PostGreen nodes in a real runtime against the sandbox', function () {
     assert.match(String(x.reason), /HTTP 404/);
   });
 
+  it('poll status kind job reads the pack groups when the job answer has no counts (N documents)', async () => {
+    sandbox.postgreen.omitCounts = true;
+    const f = flow({ mode: 'mailmerge' });
+    (f.find((n) => n.id === 'pollJob') as Msg).wires = [['jobDone'], ['jobAttention'], ['jobProgress']];
+    await helper.load(allNodes(), f, CREDS);
+    const attention = collect('jobAttention');
+    helper.getNode('createJob')?.receive({ payload: [PDF, samplePdf(['second document'])], packRequirements: { POSTAL_ADDRESS_RECIPIENT: A.ineligible } });
+    const [att] = await attention.wait(1);
+    assert.match(String(att.reason), /2 pack group\(s\) NOT_ELIGIBLE/);
+    assert.deepStrictEqual((att.payload as { packGroupCountPerStates: unknown }).packGroupCountPerStates, { NOT_ELIGIBLE: 2 });
+    assert.ok(sandbox.count(`/postgreen/jobs/${String(att.jobId)}/packGroups`, 'GET') >= 1);
+  });
+
   it('serves the editor dropdowns through the admin endpoints (ids and names only)', async () => {
     await helper.load(allNodes(), flow(), CREDS);
     const agent = helper.request() as unknown as { get(p: string): { expect(code: number): Promise<{ body: Record<string, unknown> }> } };

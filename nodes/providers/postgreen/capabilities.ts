@@ -23,6 +23,18 @@ export function jobReport(job: PostgreenJob): PollReport {
   return { ...base, verdict: 'done' };
 }
 
+/**
+ * The seed: with one pack group, look at packGroupCountPerStates; with N
+ * documents, read the pack groups. When a finished job's answer carries no
+ * counts, they are made from its pack groups.
+ */
+async function withPackGroupCounts(client: PostgreenClient, job: PostgreenJob): Promise<PostgreenJob> {
+  if (!JOB_DONE.has(job.status) || job.packGroupCountPerStates) return job;
+  const counts: Record<string, number> = {};
+  for (const pg of await client.jobPackGroups(job.jobId)) counts[pg.status] = (counts[pg.status] ?? 0) + 1;
+  return { ...job, packGroupCountPerStates: counts };
+}
+
 export function deliveriesReport(jobId: string, deliveries: PostgreenDelivery[]): PollReport {
   const total = deliveries.length;
   const outputted = deliveries.filter((d) => d.status === 'OUTPUTTED').length;
@@ -84,7 +96,7 @@ export function postgreenCapabilities(client: PostgreenClient): Capabilities {
       async fetch(kind, ids): Promise<PollReport[]> {
         // One request per job: the API has no batch read. One bad job must not stop the others.
         const settled = await Promise.allSettled(ids.map(async (id): Promise<PollReport> => (
-          kind === 'deliveries' ? deliveriesReport(id, await client.deliveries(id)) : { ...jobReport(await client.getJob(id)), id }
+          kind === 'deliveries' ? deliveriesReport(id, await client.deliveries(id)) : { ...jobReport(await withPackGroupCounts(client, await client.getJob(id))), id }
         )));
         const reports: PollReport[] = [];
         let transient: unknown;
