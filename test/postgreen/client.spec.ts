@@ -101,6 +101,16 @@ describe('PostGreen client against the sandbox', function () {
     assert.strictEqual(sandbox.postgreen.logoutCalls, 1);
   });
 
+  it('a forced re-authentication logs the old token out', async () => {
+    await client.authenticate();
+    const first = client.session.token;
+    await client.authenticate();
+    assert.notStrictEqual(client.session.token, first);
+    for (let i = 0; i < 50 && sandbox.postgreen.logoutCalls === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.strictEqual(sandbox.postgreen.logoutCalls, 1);
+    assert.deepStrictEqual([...sandbox.postgreen.tokens.keys()], [client.session.token]);
+  });
+
   it('maps option names to ids (print_mode 2SIDE, print_color)', async () => {
     assert.strictEqual(await client.optionId('print_mode', '2SIDE'), O['2SIDE']);
     assert.strictEqual(await client.optionId('print_mode', '1SIDE'), O['1SIDE']);

@@ -93,8 +93,20 @@ export class PostgreenSession {
     }
     this.http.redactor.add(token);
     const state: SessionState = { token, profile: parseProfile(res.data), raw: res.data, at: Date.now() };
+    const previous = this.current;
     this.current = state;
+    // A forced re-authentication leaves the old token alive on the server: log it out ("clean and logout").
+    if (previous && previous.token !== token) void this.logoutToken(previous.token);
     return state;
+  }
+
+  private async logoutToken(token: string): Promise<boolean> {
+    try {
+      await this.http.request({ method: 'POST', path: '/authentication/logout', headers: { [AUTH_HEADER]: token }, safeToRetry: false, responseType: 'text' });
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** POST /authentication/logout with the live token; failures are ignored (the token expires anyway). */
@@ -104,12 +116,7 @@ export class PostgreenSession {
     const state = this.current;
     this.current = undefined;
     if (!state) return false;
-    try {
-      await this.http.request({ method: 'POST', path: '/authentication/logout', headers: { [AUTH_HEADER]: state.token }, safeToRetry: false, responseType: 'text' });
-      return true;
-    } catch {
-      return false;
-    }
+    return this.logoutToken(state.token);
   }
 }
 
