@@ -111,6 +111,18 @@ describe('PostGreen client against the sandbox', function () {
     assert.deepStrictEqual([...sandbox.postgreen.tokens.keys()], [client.session.token]);
   });
 
+  it('retries reads on 503 but never a job or a delivery command', async () => {
+    sandbox.fault({ method: 'GET', path: '/postgreen/options/type', fault: { type: 'status', status: 503 }, times: 1 });
+    assert.ok((await client.optionTypes()).length > 0);
+    assert.strictEqual(sandbox.count('/postgreen/options/type'), 2);
+    sandbox.fault({ method: 'POST', path: '/postgreen/jobs', fault: { type: 'status', status: 503 }, times: 1 });
+    await rejects(client.createJob({ jobName: 'j', serviceId: S.id, autocreateDeliveryCommand: false, files: [{ data: PDF }] }), (e) => assert.strictEqual(e.status, 503));
+    assert.strictEqual(sandbox.count('/postgreen/jobs', 'POST'), 1);
+    sandbox.fault({ method: 'POST', path: '/postgreen/deliveries/commands', fault: { type: 'reset-after' }, times: 1 });
+    await rejects(client.createDeliveryCommand({ jobId: 'JOB1', serviceChannelOptions: { [S.channelLabel]: { MAIN: [] } } }), (e) => assert.strictEqual(e.kind, 'outcome_unknown'));
+    assert.strictEqual(sandbox.count('/postgreen/deliveries/commands', 'POST'), 1);
+  });
+
   it('maps option names to ids (print_mode 2SIDE, print_color)', async () => {
     assert.strictEqual(await client.optionId('print_mode', '2SIDE'), O['2SIDE']);
     assert.strictEqual(await client.optionId('print_mode', '1SIDE'), O['1SIDE']);
