@@ -109,3 +109,22 @@ describe('PostGreen pure helpers', () => {
     assert.strictEqual(({} as Record<string, unknown>).T, undefined);
   });
 });
+
+describe('PostGreen admin endpoints', () => {
+  it('register each route once, behind the read permission', async () => {
+    const { registerPostgreenAdmin } = await import('../../nodes/authenticate/admin');
+    const routes: Array<{ path: string; handlers: unknown[] }> = [];
+    const permissions: string[] = [];
+    const guard = (): void => undefined;
+    const fakeRed = {
+      httpAdmin: { get: (path: string, ...handlers: unknown[]) => routes.push({ path, handlers }), post: () => undefined },
+      auth: { needsPermission: (p: string) => { permissions.push(p); return guard; } },
+      nodes: { getNode: () => null },
+    };
+    registerPostgreenAdmin(fakeRed as never);
+    registerPostgreenAdmin(fakeRed as never);
+    assert.deepStrictEqual(routes.map((r) => r.path), ['/fulfillment/postgreen/:account/services', '/fulfillment/postgreen/:account/options']);
+    assert.deepStrictEqual(permissions, ['fulfillment-account.read', 'fulfillment-account.read']);
+    for (const r of routes) assert.strictEqual(r.handlers[0], guard, 'the permission check runs first');
+  });
+});
