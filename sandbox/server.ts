@@ -11,6 +11,7 @@ import { planviewerRoutes, PlanviewerState } from './providers/planviewer';
 import { delivergoRoutes, DelivergoState } from './providers/delivergo';
 import { arriRoutes, ArriState } from './providers/arri';
 import { proboRoutes, ProboState } from './providers/probo';
+import { postgreenRoutes, PostgreenState } from './providers/postgreen';
 
 export interface LoggedRequest {
   method: string;
@@ -35,6 +36,7 @@ export class Sandbox {
   readonly delivergo: DelivergoState;
   readonly arri: ArriState;
   readonly probo: ProboState;
+  readonly postgreen: PostgreenState;
   private server?: http.Server;
   private readonly sockets = new Set<Socket>();
   private baseUrl = '';
@@ -44,6 +46,7 @@ export class Sandbox {
     this.delivergo = delivergoRoutes(this.router, '/delivergo');
     this.arri = arriRoutes(this.router, '/arri');
     this.probo = proboRoutes(this.router, '/probo');
+    this.postgreen = postgreenRoutes(this.router, '/postgreen');
     this.controlRoutes();
   }
 
