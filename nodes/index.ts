@@ -5,5 +5,11 @@
 export { FulfillmentError } from './core/errors';
 export { PlanviewerClient } from './providers/planviewer/client';
 export * from './providers/planviewer/types';
+export { DelivergoClient } from './providers/delivergo/client';
+export * from './providers/delivergo/types';
+export { ArriClient } from './providers/arri/client';
+export * from './providers/arri/types';
+export { ProboClient } from './providers/probo/client';
+export * from './providers/probo/types';
 export { createProvider, PROVIDERS, DEFAULT_BASE_URLS } from './providers';
 export type { ProviderName, AccountSettings, ProviderHandle } from './providers';

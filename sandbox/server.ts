@@ -8,6 +8,9 @@ import { AddressInfo, Socket } from 'net';
 import { Router, RouteContext, readBody, BodyError } from './router';
 import { FaultTable, FaultRule, Fault } from './faults';
 import { planviewerRoutes, PlanviewerState } from './providers/planviewer';
+import { delivergoRoutes, DelivergoState } from './providers/delivergo';
+import { arriRoutes, ArriState } from './providers/arri';
+import { proboRoutes, ProboState } from './providers/probo';
 
 export interface LoggedRequest {
   method: string;
@@ -29,12 +32,18 @@ export class Sandbox {
   readonly faults = new FaultTable();
   readonly requests: LoggedRequest[] = [];
   readonly planviewer: PlanviewerState;
+  readonly delivergo: DelivergoState;
+  readonly arri: ArriState;
+  readonly probo: ProboState;
   private server?: http.Server;
   private readonly sockets = new Set<Socket>();
   private baseUrl = '';
 
   constructor(options: SandboxOptions = {}) {
     this.planviewer = planviewerRoutes(this.router, '/planviewer', { dailyCap: options.planviewerDailyCap ?? 10 });
+    this.delivergo = delivergoRoutes(this.router, '/delivergo');
+    this.arri = arriRoutes(this.router, '/arri');
+    this.probo = proboRoutes(this.router, '/probo');
     this.controlRoutes();
   }
 

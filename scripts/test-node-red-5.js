@@ -18,7 +18,7 @@ const root = path.resolve(__dirname, '..');
 const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
 // The node suites; core units and the process-level e2e tests do not depend on the runtime's version.
 const specs = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['dist/test/**/*.spec.js'];
-const ignore = ['dist/test/core/**', 'dist/test/e2e/**', 'dist/test/package/**'].flatMap((g) => ['--ignore', g]);
+const ignore = ['dist/test/core/**', 'dist/test/e2e/**', 'dist/test/package/**', 'dist/test/reliability/**', 'dist/test/browser/**'].flatMap((g) => ['--ignore', g]);
 console.log(`\nNode-RED 5 on ${spawnSync(node22, ['-v']).stdout.toString().trim()}: ${specs.join(' ')}`);
 const run = spawnSync(node22, [mocha, '--no-config', '--require', 'dist/test/support/crash-guard.js', '--timeout', '30000', '--exit', ...ignore, ...specs], {
   cwd: root,

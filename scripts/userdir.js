@@ -14,6 +14,9 @@ const SANDBOX_CREDENTIALS = {
   arri: { accessToken: 'sandbox-token' },
 };
 
+// The example callback nodes' secret: only the sandbox calls them.
+const SANDBOX_CALLBACK_SECRET = 'sandbox-callback-secret';
+
 function exampleFlows(root) {
   const dir = path.join(root, 'examples');
   const nodes = [];
@@ -64,6 +67,7 @@ function prepareUserDir({ root, userDir, uiPort }) {
   }
   for (const n of flows) {
     if (n.type === 'fulfillment-account' && !creds[n.id] && SANDBOX_CREDENTIALS[n.provider]) creds[n.id] = SANDBOX_CREDENTIALS[n.provider];
+    if (n.type === 'fulfillment-callback' && !creds[n.id]) creds[n.id] = { secret: SANDBOX_CALLBACK_SECRET };
   }
   fs.writeFileSync(credFile, JSON.stringify(creds, null, 2));
 }

@@ -37,14 +37,19 @@ export function safeFilename(name: string | undefined, fallback: string): string
 export async function streamToBuffer(stream: Readable, maxBytes: number, what: string, expectedBytes?: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of stream) {
-    const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-    size += b.length;
-    if (size > maxBytes) {
-      stream.destroy();
-      throw new FulfillmentError({ kind: 'malformed_response', message: `${what} is larger than ${maxBytes} bytes; write it to a folder instead` });
+  try {
+    for await (const chunk of stream) {
+      const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+      size += b.length;
+      if (size > maxBytes) {
+        stream.destroy();
+        throw new FulfillmentError({ kind: 'malformed_response', message: `${what} is larger than ${maxBytes} bytes; write it to a folder instead` });
+      }
+      chunks.push(b);
     }
-    chunks.push(b);
+  } catch (e) {
+    if (e instanceof FulfillmentError) throw e;
+    throw new FulfillmentError({ kind: 'network', message: `download of ${what} failed after ${size} bytes: ${(e as Error).message}` });
   }
   if (expectedBytes !== undefined && size !== expectedBytes) {
     throw new FulfillmentError({ kind: 'malformed_response', message: `download of ${what} was truncated: ${size} of ${expectedBytes} bytes` });
@@ -64,11 +69,9 @@ export async function streamToFile(stream: Readable, folder: string, filename: s
   if (path.dirname(target) !== dir) throw invalidInput('filename', 'must not leave the output folder');
   const temp = `${target}.${process.pid}.${Date.now()}.part`;
   let bytes = 0;
-  stream.on('data', (chunk: Buffer) => {
-    bytes += chunk.length;
-  });
   try {
     await pipeline(stream, fs.createWriteStream(temp));
+    bytes = (await fs.promises.stat(temp)).size;
     if (expectedBytes !== undefined && bytes !== expectedBytes) {
       throw new FulfillmentError({ kind: 'malformed_response', message: `download of ${path.basename(target)} was truncated: ${bytes} of ${expectedBytes} bytes` });
     }
@@ -79,4 +82,16 @@ export async function streamToFile(stream: Readable, folder: string, filename: s
     throw new FulfillmentError({ kind: 'network', message: `download of ${path.basename(target)} failed: ${(e as Error).message}` });
   }
   return { path: target, bytes };
+}
+
+/**
+ * A provider that answers a file request with JSON or an HTML page is
+ * reporting a problem, not sending the file: refuse it rather than save it.
+ */
+export function refuseNonFile(file: { stream: Readable; filename: string; contentType?: string }): void {
+  const type = (file.contentType ?? '').toLowerCase();
+  if (/^(application\/(json|problem\+json)|text\/html)/.test(type)) {
+    file.stream.destroy();
+    throw new FulfillmentError({ kind: 'malformed_response', message: `expected a file for ${file.filename}, got ${type.split(';')[0]} instead` });
+  }
 }

@@ -9,7 +9,7 @@ import https from 'https';
 import { Readable } from 'stream';
 import axios, { AxiosInstance, AxiosResponse, AxiosRequestConfig } from 'axios';
 import FormData from 'form-data';
-import { FulfillmentError, ErrorKind } from './errors';
+import { FulfillmentError, ErrorKind, SentRequest } from './errors';
 import { Redactor } from './redact';
 import { DEFAULT_RETRY, RetryPolicy, backoffDelay, parseRetryAfter, sleep } from './retry';
 
@@ -71,6 +71,12 @@ export interface HttpClientOptions {
   /** Largest buffered (non-stream) answer accepted. */
   maxResponseBytes?: number;
   userAgent?: string;
+  /**
+   * How long to wait before retrying a 429/5xx when the provider says so in
+   * its own headers (e.g. `x-ratelimit-reset`). Consulted only when there is
+   * no Retry-After; undefined = use the backoff.
+   */
+  retryDelayFromHeaders?: (headers: Record<string, string>, status: number) => number | undefined;
 }
 
 const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL']);
@@ -131,7 +137,9 @@ export class HttpClient {
     }
     const safe = spec.safeToRetry ?? (spec.method === 'GET' || spec.method === 'HEAD');
     const url = this.url(spec.path, spec.query);
-    const sent = { method: spec.method, url: this.redactor.text(url), body: this.redactor.data(spec.describeBody ?? spec.json ?? spec.raw?.body) };
+    // What was sent, redacted: built only when an error needs it, off the hot path.
+    let sentCache: SentRequest | undefined;
+    const sent = (): SentRequest => (sentCache ??= { method: spec.method, url: this.redactor.text(url), body: this.redactor.data(spec.describeBody ?? spec.json ?? spec.raw?.body) });
     for (let attempt = 1; ; attempt++) {
       let outcome: { response?: AxiosResponse; error?: FulfillmentError };
       try {
@@ -146,7 +154,7 @@ export class HttpClient {
       }
       if (response) {
         const failure = await this.statusError(response, spec, sent);
-        const retryAfter = parseRetryAfter(headerOf(response, 'retry-after'));
+        const retryAfter = parseRetryAfter(headerOf(response, 'retry-after')) ?? this.providerRetryDelay(response);
         const mayRetry = RETRYABLE_STATUS.has(response.status) && (safe || (response.status === 429 && spec.retryOn429 === true));
         if (!mayRetry || last || (retryAfter !== undefined && retryAfter > this.policy.maxRetryAfterMs)) throw failure;
         await this.wait(retryAfter ?? backoffDelay(attempt, this.policy), spec.signal, failure);
@@ -159,6 +167,13 @@ export class HttpClient {
     }
   }
 
+  private providerRetryDelay(response: AxiosResponse): number | undefined {
+    const fn = this.options.retryDelayFromHeaders;
+    if (!fn) return undefined;
+    const ms = fn(flatHeaders(response), response.status);
+    return ms !== undefined && Number.isFinite(ms) && ms >= 0 ? Math.round(ms) : undefined;
+  }
+
   private async wait(ms: number, signal: AbortSignal | undefined, failure: FulfillmentError): Promise<void> {
     try {
       await sleep(ms, signal);
@@ -169,7 +184,10 @@ export class HttpClient {
 
   private async send(spec: RequestSpec, url: string): Promise<AxiosResponse> {
     const headers: Record<string, string> = { Accept: 'application/json', ...(this.options.userAgent ? { 'User-Agent': this.options.userAgent } : {}) };
-    if (!spec.noAuth && this.options.authHeaders) Object.assign(headers, await this.options.authHeaders());
+    if (!spec.noAuth && this.options.authHeaders) {
+      const auth = this.options.authHeaders();
+      Object.assign(headers, auth instanceof Promise ? await auth : auth);
+    }
     let data: unknown;
     if (spec.form) {
       Object.assign(headers, spec.form.getHeaders());
@@ -189,12 +207,14 @@ export class HttpClient {
       data,
       signal: spec.signal,
       responseType: spec.responseType === 'stream' ? 'stream' : 'arraybuffer',
+      // A streamed body goes to disk or a capped buffer; the buffered-answer limit is not for it.
+      ...(spec.responseType === 'stream' ? { maxContentLength: Infinity } : {}),
     };
     this.requestCount++;
     return this.axios.request(config);
   }
 
-  private async finish<T>(response: AxiosResponse, spec: RequestSpec, sent: { method: string; url: string; body: unknown }): Promise<HttpResponse<T>> {
+  private async finish<T>(response: AxiosResponse, spec: RequestSpec, sent: () => SentRequest): Promise<HttpResponse<T>> {
     const headers = flatHeaders(response);
     const requestId = headers['x-request-id'] ?? headers['x-correlation-id'];
     const kind = spec.responseType ?? 'json';
@@ -213,13 +233,13 @@ export class HttpClient {
         status: response.status,
         message: `${this.provider}: the answer to ${spec.method} ${spec.path} is not valid JSON`,
         requestId,
-        request: sent,
+        request: sent(),
         response: this.redactor.text(text.slice(0, MAX_ERROR_BODY_CHARS)),
       });
     }
   }
 
-  private async statusError(response: AxiosResponse, spec: RequestSpec, sent: { method: string; url: string; body: unknown }): Promise<FulfillmentError> {
+  private async statusError(response: AxiosResponse, spec: RequestSpec, sent: () => SentRequest): Promise<FulfillmentError> {
     const headers = flatHeaders(response);
     const body = await readBodyForError(response.data);
     const described = this.options.describeError?.(response.status, body, spec) ?? {};
@@ -234,20 +254,20 @@ export class HttpClient {
       providerMessage: providerMessage === undefined ? undefined : this.redactor.text(providerMessage),
       retryable: described.retryable ?? RETRYABLE_STATUS.has(response.status),
       requestId: headers['x-request-id'] ?? headers['x-correlation-id'],
-      request: sent,
+      request: sent(),
       response: this.redactor.data(body),
     });
   }
 
-  private networkError(e: unknown, spec: RequestSpec, safe: boolean, sent: { method: string; url: string; body: unknown }): FulfillmentError {
+  private networkError(e: unknown, spec: RequestSpec, safe: boolean, sent: () => SentRequest): FulfillmentError {
     if (e instanceof FulfillmentError) return e;
     const err = e as { code?: string; message?: string; name?: string };
     const code = err.code ?? 'ERR_UNKNOWN';
     if (axios.isCancel(e) || code === 'ERR_CANCELED' || err.name === 'CanceledError') {
-      return new FulfillmentError({ provider: this.provider, kind: 'cancelled', message: `${this.provider}: ${spec.method} ${spec.path} was cancelled`, request: sent });
+      return new FulfillmentError({ provider: this.provider, kind: 'cancelled', message: `${this.provider}: ${spec.method} ${spec.path} was cancelled`, request: sent() });
     }
     if (code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test(err.message ?? '')) {
-      return new FulfillmentError({ provider: this.provider, kind: 'malformed_response', providerCode: code, message: `${this.provider}: the answer to ${spec.method} ${spec.path} is larger than the limit`, request: sent });
+      return new FulfillmentError({ provider: this.provider, kind: 'malformed_response', providerCode: code, message: `${this.provider}: the answer to ${spec.method} ${spec.path} is larger than the limit`, request: sent() });
     }
     const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(err.message ?? '');
     const reached = !NEVER_CONNECTED.has(code);
@@ -259,7 +279,7 @@ export class HttpClient {
       kind = 'outcome_unknown';
       message += ' after the request may have reached the server; outcome unknown, check with the provider before sending it again';
     }
-    return new FulfillmentError({ provider: this.provider, kind, providerCode: code, message: this.redactor.text(message), retryable: safe || !reached, request: sent });
+    return new FulfillmentError({ provider: this.provider, kind, providerCode: code, message: this.redactor.text(message), retryable: safe || !reached, request: sent() });
   }
 
   /** Frees sockets; later requests fail with a clear error instead of hanging. */

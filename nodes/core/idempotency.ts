@@ -2,7 +2,8 @@
  * Remembers orders already sent, so a repeated message within a window is
  * refused with the earlier answer instead of ordering twice. Storage is
  * injected (Node-RED context in the nodes), so it can survive a restart and
- * be shared between instances.
+ * be shared between instances. One entry per key keeps each check O(1);
+ * expired entries are swept now and then.
  */
 import { createHash } from 'crypto';
 import { FulfillmentError } from './errors';
@@ -13,12 +14,14 @@ export interface LedgerEntry {
   answer?: unknown;
 }
 
-export type Ledger = Record<string, LedgerEntry>;
-
 export interface LedgerStorage {
-  load(): Promise<Ledger | undefined>;
-  save(ledger: Ledger): Promise<void>;
+  get(key: string): Promise<LedgerEntry | undefined>;
+  /** `undefined` deletes. */
+  set(key: string, entry: LedgerEntry | undefined): Promise<void>;
+  keys(): Promise<string[]>;
 }
+
+const SWEEP_EVERY = 200;
 
 /** JSON with sorted keys, so the same body always hashes the same. */
 export function stableStringify(value: unknown): string {
@@ -36,56 +39,57 @@ export function idempotencyKey(provider: string, body: unknown): string {
 
 export class IdempotencyGuard {
   private readonly inFlight = new Set<string>();
-  // Serialises ledger read-modify-write so two messages cannot both pass.
-  private chain: Promise<unknown> = Promise.resolve();
+  private claims = 0;
 
   constructor(private readonly storage: LedgerStorage, private readonly windowMs: number, private readonly now: () => number = Date.now) {}
 
-  private locked<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.chain.then(fn, fn);
-    this.chain = next.catch(() => undefined);
-    return next;
-  }
-
-  private prune(ledger: Ledger): Ledger {
-    const now = this.now();
-    const out: Ledger = {};
-    for (const [k, v] of Object.entries(ledger)) if (v && now - v.at < this.windowMs) out[k] = v;
-    return out;
+  private fresh(entry: LedgerEntry | undefined): entry is LedgerEntry {
+    return !!entry && typeof entry.at === 'number' && this.now() - entry.at < this.windowMs;
   }
 
   /** Claims the key or throws a `duplicate` error carrying the earlier answer. */
   async claim(key: string, provider: string): Promise<void> {
     if (this.windowMs <= 0) return;
-    await this.locked(async () => {
-      const ledger = this.prune((await this.storage.load()) ?? {});
-      const earlier = ledger[key];
-      if (this.inFlight.has(key) || earlier) {
-        const state = this.inFlight.has(key) ? 'sending' : earlier.state;
-        const what = state === 'placed' ? 'this order was already placed' : state === 'unknown' ? 'an earlier attempt of this order has an unknown outcome' : 'this order is being sent right now';
-        throw new FulfillmentError({
-          provider,
-          kind: 'duplicate',
-          providerCode: state,
-          message: `${provider}: ${what} (${new Date(earlier?.at ?? this.now()).toISOString()}); not sent again. Use a new msg.idempotencyKey to order it once more`,
-          response: earlier?.answer,
-        });
-      }
-      this.inFlight.add(key);
-      ledger[key] = { at: this.now(), state: 'sending' };
-      await this.storage.save(ledger);
-    });
+    // Checked and taken before the first await, so two messages cannot both pass.
+    if (this.inFlight.has(key)) throw this.duplicate(provider, 'sending', undefined);
+    this.inFlight.add(key);
+    try {
+      const earlier = await this.storage.get(key);
+      if (this.fresh(earlier)) throw this.duplicate(provider, earlier.state, earlier);
+      await this.storage.set(key, { at: this.now(), state: 'sending' });
+    } catch (e) {
+      this.inFlight.delete(key);
+      throw e;
+    }
+    if (++this.claims % SWEEP_EVERY === 0) await this.sweep().catch(() => undefined);
   }
 
   async settle(key: string, outcome: { state: 'placed' | 'unknown'; answer?: unknown } | { state: 'failed' }): Promise<void> {
     if (this.windowMs <= 0) return;
-    await this.locked(async () => {
-      this.inFlight.delete(key);
-      const ledger = this.prune((await this.storage.load()) ?? {});
+    try {
       // A definite failure placed nothing: the same order may be sent again.
-      if (outcome.state === 'failed') delete ledger[key];
-      else ledger[key] = { at: this.now(), state: outcome.state, answer: outcome.state === 'placed' ? outcome.answer : undefined };
-      await this.storage.save(ledger);
+      if (outcome.state === 'failed') await this.storage.set(key, undefined);
+      else await this.storage.set(key, { at: this.now(), state: outcome.state, answer: outcome.state === 'placed' ? outcome.answer : undefined });
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  private async sweep(): Promise<void> {
+    for (const key of await this.storage.keys()) {
+      if (this.inFlight.has(key)) continue;
+      if (!this.fresh(await this.storage.get(key))) await this.storage.set(key, undefined);
+    }
+  }
+
+  private duplicate(provider: string, state: LedgerEntry['state'], earlier: LedgerEntry | undefined): FulfillmentError {
+    const what = state === 'placed' ? 'this order was already placed' : state === 'unknown' ? 'an earlier attempt of this order has an unknown outcome' : 'this order is being sent right now';
+    return new FulfillmentError({
+      provider,
+      kind: 'duplicate',
+      providerCode: state,
+      message: `${provider}: ${what} (${new Date(earlier?.at ?? this.now()).toISOString()}); not sent again. Use a new msg.idempotencyKey to order it once more`,
+      response: earlier?.answer,
     });
   }
 }

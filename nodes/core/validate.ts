@@ -17,9 +17,20 @@ export function uuidList(input: unknown, field: string, key = 'uuids'): string[]
   }
   const bad = list.filter((u) => !isUuid(u));
   if (bad.length > 0) {
-    throw invalidInput(field, `not a valid uuid: ${bad.slice(0, 5).map((b) => JSON.stringify(b)).join(', ')}`);
+    throw invalidInput(field, `not a valid uuid: ${bad.slice(0, 5).map(preview).join(', ')}${bad.length > 5 ? ` and ${bad.length - 5} more` : ''}`);
   }
   return [...new Set(list as string[])];
+}
+
+/** A bounded, printable rendering of a rejected value for an error message. */
+export function preview(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }
 
 /** ISO 639-1: two lowercase letters. The provider, not us, decides which ones it serves. */

@@ -6,6 +6,12 @@ import { Capabilities } from '../core/capabilities';
 import { FulfillmentError } from '../core/errors';
 import { PlanviewerClient, PLANVIEWER_DEFAULT_BASE_URL } from './planviewer/client';
 import { planviewerCapabilities } from './planviewer/capabilities';
+import { DelivergoClient, DELIVERGO_DEFAULT_BASE_URL } from './delivergo/client';
+import { delivergoCapabilities } from './delivergo/capabilities';
+import { ArriClient, ARRI_DEFAULT_BASE_URL } from './arri/client';
+import { arriCapabilities } from './arri/capabilities';
+import { ProboClient, PROBO_DEFAULT_BASE_URL } from './probo/client';
+import { proboCapabilities } from './probo/capabilities';
 
 export const PROVIDERS = ['probo', 'postgreen', 'planviewer', 'delivergo', 'arri'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
@@ -39,11 +45,11 @@ export interface ProviderHandle {
 }
 
 export const DEFAULT_BASE_URLS: Record<ProviderName, string> = {
-  probo: 'https://api.proboprints.com',
+  probo: PROBO_DEFAULT_BASE_URL,
   postgreen: 'https://api.postgreen.com',
   planviewer: PLANVIEWER_DEFAULT_BASE_URL,
-  delivergo: 'https://api.delivergo.com',
-  arri: 'https://webgate.arri.com',
+  delivergo: DELIVERGO_DEFAULT_BASE_URL,
+  arri: ARRI_DEFAULT_BASE_URL,
 };
 
 export function isProviderName(value: unknown): value is ProviderName {
@@ -56,6 +62,27 @@ const factories: Partial<Record<ProviderName, Factory>> = {
   planviewer: (s) => {
     const client = new PlanviewerClient({ baseUrl: s.baseUrl, apiKey: s.credentials.apiKey ?? '', apiSecret: s.credentials.apiSecret ?? '', timeoutMs: s.timeoutMs });
     return { provider: 'planviewer', client, capabilities: planviewerCapabilities(client), close: async () => client.close() };
+  },
+  delivergo: (s) => {
+    const client = new DelivergoClient({
+      baseUrl: s.baseUrl,
+      apiKey: s.credentials.apiKey ?? '',
+      apiSecret: s.credentials.apiSecret ?? '',
+      portalNamespace: s.portalNamespace ?? '',
+      customerGuid: s.customerGuid ?? '',
+      format: s.format,
+      timeoutMs: s.timeoutMs,
+    });
+    return { provider: 'delivergo', client, capabilities: delivergoCapabilities(client), close: async () => client.close() };
+  },
+  arri: (s) => {
+    const c = s.credentials;
+    const client = new ArriClient({ baseUrl: s.baseUrl, accessToken: c.accessToken, username: c.username, password: c.password, timeoutMs: s.timeoutMs });
+    return { provider: 'arri', client, capabilities: arriCapabilities(client), close: async () => client.close() };
+  },
+  probo: (s) => {
+    const client = new ProboClient({ baseUrl: s.baseUrl, apiKey: s.credentials.apiKey ?? '', authScheme: s.authScheme, testMode: s.testMode, timeoutMs: s.timeoutMs });
+    return { provider: 'probo', client, capabilities: proboCapabilities(client), close: async () => client.close() };
   },
 };
 

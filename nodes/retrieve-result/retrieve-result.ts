@@ -9,6 +9,7 @@ import { busy, ok } from '../runtime/status';
 import { evaluate, numberProp } from '../runtime/props';
 import { streamToBuffer, streamToFile } from '../core/download';
 import { invalidInput } from '../core/errors';
+import { refuseNonFile } from '../core/download';
 
 export = function register(RED: NodeAPI): void {
   function RetrieveResultNode(this: Node, def: NodeDef): void {
@@ -29,6 +30,7 @@ export = function register(RED: NodeAPI): void {
       }
       node.status(busy('downloading'));
       const file = await result.open(id);
+      refuseNonFile(file);
       msg.filename = file.filename;
       msg.contentType = file.contentType;
       msg.jobId = id;

@@ -49,6 +49,8 @@ export function reportable(fe: FulfillmentError): Error {
   report.name = 'FulfillmentError';
   report.code = fe.kind;
   report.cause = fe.toJSON();
+  // Node-RED shows error.toString() as msg.error.message: keep it the bare message.
+  report.toString = () => fe.message;
   // The stack names package files only; keep it short and free of request data.
   report.stack = `FulfillmentError: ${fe.message}`;
   return report;

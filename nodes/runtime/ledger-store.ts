@@ -1,12 +1,18 @@
-/** The idempotency ledger kept in the node's context (persistent with a persistent store). */
-import { Ledger, LedgerStorage } from '../core/idempotency';
+/** The idempotency ledger in the node's context, one key per order (persistent with a persistent store). */
+import { LedgerEntry, LedgerStorage } from '../core/idempotency';
 import { contextGet, contextSet } from './props';
 import { Node } from './red';
 
-export function contextLedger(node: Node, store: string | undefined, key = 'fulfillment-orders'): LedgerStorage {
+const PREFIX = 'order_';
+
+export function contextLedger(node: Node, store: string | undefined): LedgerStorage {
   const ctx = node.context();
   return {
-    load: async () => (await contextGet(ctx, key, store)) as Ledger | undefined,
-    save: (ledger) => contextSet(ctx, key, ledger, store),
+    get: async (key) => (await contextGet(ctx, PREFIX + key, store)) as LedgerEntry | undefined,
+    set: (key, entry) => contextSet(ctx, PREFIX + key, entry, store),
+    keys: () =>
+      new Promise((resolve, reject) =>
+        ctx.keys(store, (err, keys) => (err ? reject(err) : resolve((keys ?? []).filter((k) => k.startsWith(PREFIX)).map((k) => k.slice(PREFIX.length))))),
+      ),
   };
 }

@@ -39,6 +39,8 @@ export interface PlanviewerState {
   jobs: Map<string, Job>;
   ordersToday: Map<string, number>;
   dailyCap: number;
+  /** When set, results are padded to this many bytes and streamed (memory benchmarks). */
+  resultBytes?: number;
 }
 
 function uuidFrom(seed: string): string {
@@ -112,11 +114,13 @@ export function planviewerRoutes(router: Router, prefix: string, opts: { dailyCa
     if (job && job.intention === PLANVIEWER_TEST_UUIDS.forbiddenResult) return ctx.send(403, { error: 'true', message: 'Forbidden' });
     if (!job || stateOf(job).status !== 'finished') return ctx.send(404, { error: 'true', message: 'Job did not finish' });
     const pdf = samplePdf(['Planviewer sandbox result', `job ${job.uuid}`, `product intention ${job.intention}`, 'This is not a real product.']);
-    ctx.send(200, pdf, {
+    const headers = {
       'Content-Type': 'application/pdf',
       'Content-Transfer-Encoding': 'binary',
       'Content-Disposition': `attachment; filename="sandbox_${job.uuid.slice(0, 8)}_bestemmingsplan.pdf"`,
-    });
+    };
+    if (state.resultBytes && state.resultBytes > pdf.length) return streamPadded(ctx, pdf, state.resultBytes, headers);
+    ctx.send(200, pdf, headers);
   }));
 
   router.add('POST', `${api}/intentions/list`, authed(async (ctx) => {
@@ -140,4 +144,27 @@ export function planviewerRoutes(router: Router, prefix: string, opts: { dailyCa
   }));
 
   return state;
+}
+
+/** The PDF followed by PDF comment lines up to `total` bytes, written with back-pressure. */
+function streamPadded(ctx: RouteContext, pdf: Buffer, total: number, headers: Record<string, string>): void {
+  ctx.res.writeHead(200, { ...headers, 'Content-Length': String(total) });
+  ctx.res.write(pdf);
+  const line = Buffer.alloc(64 * 1024, 0x20);
+  line[0] = 0x25;
+  line[line.length - 1] = 0x0a;
+  let left = total - pdf.length;
+  const pump = (): void => {
+    while (left > 0) {
+      const n = Math.min(left, line.length);
+      left -= n;
+      if (!ctx.res.write(n === line.length ? line : line.subarray(0, n))) {
+        ctx.res.once('drain', pump);
+        return;
+      }
+    }
+    ctx.res.end();
+  };
+  ctx.res.on('error', () => undefined);
+  pump();
 }

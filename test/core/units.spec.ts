@@ -5,7 +5,20 @@ import path from 'path';
 import { Readable } from 'stream';
 import { backoffDelay, parseRetryAfter } from '../../nodes/core/retry';
 import { filenameFromDisposition, safeFilename, streamToBuffer, streamToFile } from '../../nodes/core/download';
-import { IdempotencyGuard, Ledger, stableStringify, idempotencyKey } from '../../nodes/core/idempotency';
+import { IdempotencyGuard, LedgerEntry, LedgerStorage, stableStringify, idempotencyKey } from '../../nodes/core/idempotency';
+
+function memoryLedger(): LedgerStorage & { map: Map<string, LedgerEntry> } {
+  const map = new Map<string, LedgerEntry>();
+  return {
+    map,
+    get: async (k) => map.get(k),
+    set: async (k, v) => {
+      if (v === undefined) map.delete(k);
+      else map.set(k, v);
+    },
+    keys: async () => [...map.keys()],
+  };
+}
 import { uuidList, assertNoPollution } from '../../nodes/core/validate';
 import { Redactor } from '../../nodes/core/redact';
 import { FulfillmentError } from '../../nodes/core/errors';
@@ -54,9 +67,8 @@ describe('core units', () => {
   });
 
   it('guards against doubles, lets a definite failure be sent again, and forgets after the window', async () => {
-    let ledger: Ledger | undefined;
     let now = 1000;
-    const guard = new IdempotencyGuard({ load: async () => ledger, save: async (l) => { ledger = l; } }, 60_000, () => now);
+    const guard = new IdempotencyGuard(memoryLedger(), 60_000, () => now);
     await guard.claim('k', 'p');
     await assert.rejects(guard.claim('k', 'p'), (e: FulfillmentError) => e.kind === 'duplicate' && e.providerCode === 'sending');
     await guard.settle('k', { state: 'failed' });
@@ -67,9 +79,20 @@ describe('core units', () => {
     await guard.claim('k', 'p');
   });
 
+  it('sweeps expired entries so the ledger does not grow without end', async () => {
+    let now = 0;
+    const ledger = memoryLedger();
+    const guard = new IdempotencyGuard(ledger, 1000, () => now);
+    for (let i = 0; i < 450; i++) {
+      await guard.claim(`k${i}`, 'p');
+      await guard.settle(`k${i}`, { state: 'placed' });
+      now += 10;
+    }
+    assert.ok(ledger.map.size < 450 && ledger.map.size >= 100, `ledger holds ${ledger.map.size}`);
+  });
+
   it('lets only one of two simultaneous identical orders through', async () => {
-    let ledger: Ledger | undefined;
-    const guard = new IdempotencyGuard({ load: async () => ledger, save: async (l) => { ledger = l; } }, 60_000);
+    const guard = new IdempotencyGuard(memoryLedger(), 60_000);
     const results = await Promise.allSettled([guard.claim('k', 'p'), guard.claim('k', 'p')]);
     assert.deepStrictEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
   });

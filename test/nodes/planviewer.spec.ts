@@ -61,7 +61,8 @@ describe('Planviewer nodes in a real runtime against the sandbox', function () {
     assert.deepStrictEqual(steps, ['initial 0/4', 'in_progress 1/4', 'in_progress 2/4', 'in_progress 3/4', 'in_progress 4/4']);
   });
 
-  it('writes the result into a folder, streamed, with a safe file name', async () => {
+  it('writes a large result (beyond any buffered-answer limit) into a folder, streamed, with a safe file name', async () => {
+    sandbox.planviewer.resultBytes = 25 * 1024 * 1024;
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'pv-'));
     await helper.load(allNodes(), chainFlow({ output: 'file', folder, folderType: 'str' }), CREDS);
     const file = collect('file');
@@ -70,6 +71,17 @@ describe('Planviewer nodes in a real runtime against the sandbox', function () {
     assert.strictEqual(path.dirname(String(msg.payload)), folder);
     assert.strictEqual(fs.readFileSync(String(msg.payload)).subarray(0, 5).toString(), '%PDF-');
     assert.deepStrictEqual(fs.readdirSync(folder), [msg.filename]);
+    assert.strictEqual(fs.statSync(String(msg.payload)).size, 25 * 1024 * 1024);
+    assert.strictEqual(msg.size, 25 * 1024 * 1024);
+  });
+
+  it('refuses a result larger than the Buffer limit instead of filling memory', async () => {
+    sandbox.planviewer.resultBytes = 3 * 1024 * 1024;
+    await helper.load(allNodes(), chainFlow({ maxBufferMb: 1 }), CREDS);
+    const errors = collect('errors');
+    helper.getNode('order')?.receive({ payload: T.normal });
+    const [msg] = await errors.wait(1, 20_000);
+    assert.match((msg.error as { message: string }).message, /larger than 1048576 bytes; write it to a folder instead/);
   });
 
   it('sends a job that waits for the user, or ends in error, to the second output', async () => {
@@ -113,6 +125,31 @@ describe('Planviewer nodes in a real runtime against the sandbox', function () {
     assert.match(error.message, /not-a-uuid/);
     assert.strictEqual(error.cause.field, 'msg.payload.uuids');
     assert.strictEqual(sandbox.requests.length, 0);
+  });
+
+  it('rejects hostile input with clear, bounded errors and sends nothing', async () => {
+    await helper.load(allNodes(), chainFlow(), CREDS);
+    const errors = collect('errors');
+    const hostile: unknown[] = [
+      JSON.parse(`{"uuids": ["${T.normal}"], "__proto__": {"polluted": true}}`),
+      { uuids: ['x'.repeat(1_000_000)] },
+      { uuids: [{ $gt: '' }] },
+      { uuids: 42 },
+      null,
+    ];
+    for (const payload of hostile) helper.getNode('order')?.receive({ payload });
+    const msgs = await errors.wait(hostile.length);
+    for (const m of msgs) {
+      const e = m.error as { code: string; message: string };
+      assert.strictEqual(e.code, 'invalid_input');
+      assert.ok(e.message.length < 300, `bounded message: ${e.message.length} chars`);
+    }
+    assert.match((msgs[0].error as { message: string }).message, /__proto__/);
+    assert.strictEqual(({} as Record<string, unknown>).polluted, undefined);
+    assert.strictEqual(sandbox.requests.length, 0);
+    helper.getNode('retrieve')?.receive({ payload: '../../etc/passwd' });
+    const all = await errors.wait(hostile.length + 1);
+    assert.strictEqual((all[hostile.length].error as { code: string }).code, 'invalid_input');
   });
 
   it('refuses the same order twice within the repeat window, with the earlier answer', async () => {

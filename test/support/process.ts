@@ -18,7 +18,7 @@ export interface NodeRedProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function makeUserDir(flows: unknown[], credentials: Record<string, unknown>, contextDir?: string): string {
+export function makeUserDir(flows: unknown[], credentials: Record<string, unknown>, contextDir?: string, extraSettings = ''): string {
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nr-user-'));
   fs.mkdirSync(path.join(userDir, 'node_modules'));
   fs.symlinkSync(root, path.join(userDir, 'node_modules', 'node-red-contrib-fulfillment'), 'dir');
@@ -33,6 +33,7 @@ export function makeUserDir(flows: unknown[], credentials: Record<string, unknow
   editorTheme: { tours: false },
   contextStorage: { default: { module: 'localfilesystem', config: { dir: ${context}, cache: false } } },
   logging: { console: { level: 'info' } },
+  ${extraSettings}
 };
 `,
   );

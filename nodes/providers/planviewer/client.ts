@@ -29,6 +29,7 @@ const STATUS_KEY = 'uuids[]';
 export class PlanviewerClient {
   readonly http: HttpClient;
   private readonly maxUrlLength: number;
+  private auth?: Record<string, string>;
 
   constructor(options: PlanviewerClientOptions) {
     const redactor = new Redactor();
@@ -40,7 +41,7 @@ export class PlanviewerClient {
       timeoutMs: options.timeoutMs,
       redactor,
       authHeaders: () =>
-        basicAuth(requireCredential(PROVIDER, 'access key id', options.apiKey), requireCredential(PROVIDER, 'secret', options.apiSecret), redactor),
+        (this.auth ??= basicAuth(requireCredential(PROVIDER, 'access key id', options.apiKey), requireCredential(PROVIDER, 'secret', options.apiSecret), redactor)),
       describeError: describePlanviewerError,
     });
   }

@@ -1,0 +1,37 @@
+/**
+ * `npm run bench`: the package measured side by side with the obvious
+ * alternative in one run. Not part of `npm test`; figures go to
+ * docs/benchmarks.md. BENCH_QUICK=1 shrinks every size for a smoke run.
+ */
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { throughput } from './throughput';
+import { polling } from './polling';
+import { downloadMemory } from './memory';
+import { startup } from './startup';
+import { markdown } from './table';
+
+const quick = process.env.BENCH_QUICK === '1';
+
+async function main(): Promise<void> {
+  process.stdout.write(`node-red-contrib-fulfillment benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${quick ? ' (quick)' : ''}\n\n`);
+  process.stdout.write('1. Throughput (sandbox on loopback, 32 in flight)\n');
+  await throughput(quick ? 1000 : 10_000);
+  process.stdout.write('3. Polling cost\n');
+  await polling(quick ? 200 : 1000);
+  process.stdout.write('4. Download memory\n');
+  await downloadMemory(quick ? 50 : 200);
+  process.stdout.write('5. Start-up and size\n');
+  await startup(quick ? 1 : 3);
+  const out = path.resolve(__dirname, '..', '..', 'bench-results.md');
+  fs.writeFileSync(out, `${markdown()}\n`);
+  process.stdout.write(`\nTable written to ${out}\n`);
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch((e) => {
+    process.stderr.write(`${(e as Error).stack}\n`);
+    process.exit(1);
+  });

@@ -1,0 +1,156 @@
+/**
+ * 1. Throughput: N Planviewer orders through our place-order node, through
+ * Node-RED's core `http request` node doing the same POST, and as raw axios
+ * calls with a keep-alive agent (the floor for per-message overhead).
+ */
+import path from 'path';
+import http from 'http';
+import axios from 'axios';
+import { Sandbox } from '../sandbox/server';
+import { helper, allNodes, accountNode } from '../test/support/red';
+import { record, percentile } from './table';
+
+const coreHttpRequest = (): unknown => require(path.join(path.dirname(require.resolve('@node-red/nodes/package.json')), 'core', 'network', '21-httprequest.js'));
+const KEY = 'bench-key';
+const SECRET = 'bench-secret';
+
+function uuidOf(i: number): string {
+  return `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`;
+}
+
+interface Driven {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  failures: number;
+}
+
+/** Sends N messages into `inId` with at most `concurrency` in flight; times each until it reaches `outId`. */
+async function drive(inId: string, outId: string, n: number, concurrency: number, make: (i: number) => Record<string, unknown>): Promise<Driven> {
+  const input = helper.getNode(inId);
+  const output = helper.getNode(outId);
+  const errors = helper.getNode('errors');
+  if (!input || !output || !errors) throw new Error('flow incomplete');
+  const started = new Map<string, number>();
+  const latencies: number[] = [];
+  let failures = 0;
+  let sent = 0;
+  let finished = 0;
+  const t0 = process.hrtime.bigint();
+  await new Promise<void>((resolve) => {
+    const next = (): void => {
+      if (sent >= n) return;
+      const i = sent++;
+      const id = `m${i}`;
+      started.set(id, performance.now());
+      input.receive({ ...make(i), _msgid: id });
+    };
+    const done = (msg: Record<string, unknown>, failed: boolean): void => {
+      const at = started.get(String(msg._msgid));
+      if (at !== undefined) latencies.push(performance.now() - at);
+      if (failed) failures++;
+      if (++finished >= n) resolve();
+      else next();
+    };
+    output.on('input', (msg) => done(msg, false));
+    errors.on('input', (msg) => done(msg, true));
+    for (let c = 0; c < concurrency; c++) next();
+  });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  latencies.sort((a, b) => a - b);
+  return { perSecond: n / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures };
+}
+
+async function rawAxios(url: string, n: number, concurrency: number, body: (i: number) => unknown, method: 'POST' | 'GET'): Promise<Driven> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+  const client = axios.create({ httpAgent: agent, auth: { username: KEY, password: SECRET } });
+  const latencies: number[] = [];
+  let i = 0;
+  let failures = 0;
+  const t0 = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (i < n) {
+        const k = i++;
+        const at = performance.now();
+        try {
+          if (method === 'POST') await client.post(url, body(k));
+          else await client.get(url, { params: body(k) });
+        } catch {
+          failures++;
+        }
+        latencies.push(performance.now() - at);
+      }
+    }),
+  );
+  agent.destroy();
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  latencies.sort((a, b) => a - b);
+  return { perSecond: n / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures };
+}
+
+export async function throughput(n: number, concurrency = 32): Promise<void> {
+  const sandbox = new Sandbox({ planviewerDailyCap: Number.MAX_SAFE_INTEGER });
+  await sandbox.start();
+  const base = sandbox.providerUrl('planviewer');
+  const orderUrl = `${base}/product_api/v1/jobs/order`;
+  const flow = [
+    { id: 'f1', type: 'tab' },
+    accountNode('acc', 'planviewer', base),
+    { id: 'ours', type: 'fulfillment-place-order', z: 'f1', account: 'acc', dedupeWindow: 0, wires: [['out']] },
+    { id: 'core', type: 'http request', z: 'f1', method: 'POST', ret: 'obj', paytoqs: 'ignore', url: orderUrl, authType: 'basic', persist: true, senderr: true, wires: [['out2']] },
+    { id: 'coreGet', type: 'http request', z: 'f1', method: 'GET', ret: 'obj', paytoqs: 'ignore', url: '', authType: 'basic', persist: true, senderr: true, wires: [['out3']] },
+    { id: 'out', type: 'helper', z: 'f1' },
+    { id: 'out2', type: 'helper', z: 'f1' },
+    { id: 'out3', type: 'helper', z: 'f1' },
+    { id: 'catcher', type: 'catch', z: 'f1', scope: null, wires: [['errors']] },
+    { id: 'errors', type: 'helper', z: 'f1' },
+  ];
+  await helper.load([...allNodes(), coreHttpRequest()], flow, {
+    acc: { apiKey: KEY, apiSecret: SECRET },
+    core: { user: KEY, password: SECRET },
+    coreGet: { user: KEY, password: SECRET },
+  });
+  const body = (i: number) => ({ uuids: [uuidOf(i)] });
+  const msg = (i: number) => ({ payload: body(i) });
+  // Warm both paths so JIT and sockets are comparable.
+  await drive('ours', 'out', 500, concurrency, msg);
+  await drive('core', 'out2', 500, concurrency, msg);
+  await rawAxios(orderUrl, 500, concurrency, body, 'POST');
+
+  const ours = await drive('ours', 'out', n, concurrency, msg);
+  const core = await drive('core', 'out2', n, concurrency, msg);
+  const raw = await rawAxios(orderUrl, n, concurrency, body, 'POST');
+  record({ figure: `orders/s, place order vs core http request (${n})`, ours: ours.perSecond, alternative: core.perSecond, unit: 'msg/s', better: 'higher', goal: 'ratio >= 1' });
+  record({ figure: 'order latency p50', ours: ours.p50, alternative: core.p50, unit: 'ms', better: 'lower' });
+  record({ figure: 'order latency p99', ours: ours.p99, alternative: core.p99, unit: 'ms', better: 'lower' });
+  record({ figure: 'orders/s, place order vs raw axios (floor)', ours: ours.perSecond, alternative: raw.perSecond, unit: 'msg/s', better: 'higher', goal: 'ratio >= 0.9' });
+
+  // Status reads: one job each, as a flow would for a single job.
+  const jobs = [...sandbox.planviewer.jobs.keys()].slice(0, n);
+  const statusUrl = `${base}/product_api/v1/jobs/status`;
+  const { PlanviewerClient } = await import('../nodes/providers/planviewer/client');
+  const client = new PlanviewerClient({ baseUrl: base, apiKey: KEY, apiSecret: SECRET });
+  const latencies: number[] = [];
+  let k = 0;
+  const t0 = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (k < jobs.length) {
+        const j = jobs[k++];
+        const at = performance.now();
+        await client.status([j]);
+        latencies.push(performance.now() - at);
+      }
+    }),
+  );
+  const clientRate = jobs.length / (Number(process.hrtime.bigint() - t0) / 1e9);
+  client.close();
+  const coreStatus = await drive('coreGet', 'out3', jobs.length, concurrency, (i) => ({ url: `${statusUrl}?uuids%5B%5D=${jobs[i]}` }));
+  const rawStatus = await rawAxios(statusUrl, jobs.length, concurrency, (i) => ({ 'uuids[]': jobs[i] }), 'GET');
+  record({ figure: `status reads/s, our client vs core http request (${jobs.length})`, ours: clientRate, alternative: coreStatus.perSecond, unit: 'req/s', better: 'higher', goal: 'ratio >= 1' });
+  record({ figure: 'status reads/s, our client vs raw axios (floor)', ours: clientRate, alternative: rawStatus.perSecond, unit: 'req/s', better: 'higher', goal: 'ratio >= 0.9' });
+  if (ours.failures + core.failures + raw.failures > 0) process.stdout.write(`  (failures: ours ${ours.failures}, core ${core.failures}, raw ${raw.failures})\n`);
+  await helper.unload();
+  await sandbox.stop();
+}

@@ -1,0 +1,153 @@
+/**
+ * fulfillment-callback: an HTTP endpoint on Node-RED's own server that a
+ * provider calls back (Probo uploader / order callbacks, PostGreen shipment
+ * webhooks ...). Provider-neutral: the account's callback capability checks
+ * the body and names each event's dedupe key.
+ *
+ *   POST <httpNodeRoot>/fulfillment/callback/<path>/<secret>
+ *
+ * Wrong or missing secret 401 (nothing output), not JSON 415, too large 413,
+ * unparsable or not such a callback 400; otherwise 200 at once, then each
+ * event is output once (repeats within the window are dropped).
+ */
+import { NodeAPI, Node, NodeDef, HttpRequest, HttpResponse, Handler } from '../runtime/red';
+import { accountOf, capabilityOf } from '../runtime/account-ref';
+import { reportable } from '../runtime/input';
+import { ok, waiting } from '../runtime/status';
+import { numberProp } from '../runtime/props';
+import { SeenKeys } from '../runtime/seen-keys';
+import { BodyTooLarge, drain, isJsonContentType, readLimitedBody, removeRoutes, routeTaken, sameSecret } from '../runtime/http-route';
+import { asFulfillmentError, FulfillmentError } from '../core/errors';
+import { CallbackEvent } from '../core/capabilities';
+import { assertNoPollution } from '../core/validate';
+import { CALLBACK_PREFIX, CallbackNode, callbackUrlOf, DEFAULT_PUBLIC_URL } from './callback-url';
+
+const PATH = /^[A-Za-z0-9_-]+(?:\/[A-Za-z0-9_-]+)*$/;
+
+function reply(res: HttpResponse, status: number, body: Record<string, unknown>): void {
+  if (res.headersSent) return;
+  res.status(status).json(body);
+}
+
+export = function register(RED: NodeAPI): void {
+  function CallbackNodeCtor(this: Node, def: NodeDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this as CallbackNode;
+    const path = typeof def.path === 'string' ? def.path.trim().replace(/^\/+|\/+$/g, '') : '';
+    const secret = node.credentials?.secret ?? '';
+    const publicUrl = typeof def.publicUrl === 'string' && /^https?:\/\/[^/]/.test(def.publicUrl.trim()) ? def.publicUrl.trim() : DEFAULT_PUBLIC_URL;
+    const maxBytes = numberProp(def.maxBytes, 1024, 1) * 1024;
+    const kind = typeof def.kind === 'string' && def.kind !== '' ? def.kind : undefined;
+    const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
+    const seen = new SeenKeys(node, numberProp(def.dedupeWindow, 86_400, 0) * 1000, store);
+    const route = `${CALLBACK_PREFIX}/${path}`;
+    let closed = false;
+    let received = 0;
+
+    node.callbackUrl = () => (secret && PATH.test(path) ? callbackUrlOf(publicUrl, RED.settings.httpNodeRoot, path, secret) : undefined);
+
+    const output = async (events: CallbackEvent[]): Promise<void> => {
+      for (const event of events) {
+        if (!(await seen.first(event.dedupeKey))) {
+          if (!closed) node.status(ok(`repeat dropped · ${received} received`));
+          continue;
+        }
+        if (closed) return;
+        received++;
+        const status = typeof event.fields.status === 'string' ? ` ${event.fields.status}` : '';
+        node.status(ok(`${String(event.fields.eventType ?? 'callback')}${status} · ${received} received`));
+        node.send({ ...event.fields, payload: event.payload, dedupeKey: event.dedupeKey, callback: { path, kind: kind ?? event.fields.eventType, receivedAt: new Date().toISOString() } });
+      }
+    };
+
+    const handle = async (req: HttpRequest, res: HttpResponse): Promise<void> => {
+      const given = typeof req.params?.secret === 'string' ? req.params.secret : '';
+      if (!sameSecret(given, secret)) {
+        reply(res, 401, { status: 'error', message: 'unauthorized' });
+        drain(req, maxBytes);
+        return;
+      }
+      if (!isJsonContentType(req.headers['content-type'])) {
+        reply(res, 415, { status: 'error', message: 'only application/json is accepted' });
+        drain(req, maxBytes);
+        return;
+      }
+      let raw: Buffer | { parsed: unknown };
+      try {
+        raw = await readLimitedBody(req, maxBytes);
+      } catch (e) {
+        if (e instanceof BodyTooLarge) {
+          reply(res, 413, { status: 'error', message: `body larger than ${maxBytes} bytes` });
+          drain(req, maxBytes * 10);
+          return;
+        }
+        throw e;
+      }
+      let body: unknown;
+      if (Buffer.isBuffer(raw)) {
+        try {
+          body = JSON.parse(raw.toString('utf8'));
+        } catch {
+          reply(res, 400, { status: 'error', message: 'body is not valid JSON' });
+          return;
+        }
+      } else body = raw.parsed;
+      let events: CallbackEvent[];
+      try {
+        assertNoPollution(body, 'body');
+        const account = accountOf(RED, def.account);
+        const cap = capabilityOf(account, 'callback', 'receive callbacks');
+        if (kind !== undefined && !cap.kinds.includes(kind)) {
+          throw new FulfillmentError({ kind: 'config', field: 'kind', provider: account.provider, message: `${account.provider} sends no "${kind}" callbacks; choose one of ${cap.kinds.join(', ')}` });
+        }
+        events = cap.parse(body, kind);
+      } catch (e) {
+        const fe = asFulfillmentError(e);
+        if (fe.kind === 'invalid_input') {
+          reply(res, 400, { status: 'error', message: fe.message });
+          return;
+        }
+        reply(res, 503, { status: 'error', message: 'callback endpoint not ready' });
+        node.status({ fill: 'red', shape: 'ring', text: fe.message.slice(0, 60) });
+        node.error(reportable(fe), { payload: body });
+        return;
+      }
+      reply(res, 200, { status: 'ok' });
+      await output(events);
+    };
+
+    const handler: Handler = (req, res) => {
+      handle(req, res).catch((e) => {
+        reply(res, 500, { status: 'error', message: 'internal error' });
+        if (!closed) node.error(reportable(asFulfillmentError(e)), {});
+      });
+    };
+
+    const handlers = [handler];
+    if (!RED.httpNode) {
+      node.status({ fill: 'red', shape: 'ring', text: 'HTTP nodes are disabled' });
+      node.error(reportable(new FulfillmentError({ kind: 'config', message: 'Node-RED serves no HTTP node routes (httpNodeRoot is false in settings.js); the callback node cannot listen' })));
+    } else if (!PATH.test(path)) {
+      node.status({ fill: 'red', shape: 'ring', text: 'invalid path' });
+      node.error(reportable(new FulfillmentError({ kind: 'config', field: 'path', message: `callback path "${path}" is not valid: use letters, digits, - and _, segments separated by /` })));
+    } else if (routeTaken(RED.httpNode, `${route}/:secret`)) {
+      node.status({ fill: 'red', shape: 'ring', text: 'path already in use' });
+      node.error(reportable(new FulfillmentError({ kind: 'config', field: 'path', message: `another node already listens on ${route}; give this callback node its own path` })));
+    } else {
+      RED.httpNode.post(`${route}/:secret`, handler);
+      // Without a secret segment: answered 401 here rather than 404, so a misconfigured provider is told why.
+      RED.httpNode.post(route, handler);
+      node.status(secret ? waiting(`listening on ${route}`) : { fill: 'red', shape: 'ring', text: 'no secret set: every call is refused' });
+    }
+
+    node.on('close', (_removed, done) => {
+      closed = true;
+      if (RED.httpNode) removeRoutes(RED.httpNode, handlers);
+      done();
+    });
+  }
+
+  RED.nodes.registerType('fulfillment-callback', CallbackNodeCtor, {
+    credentials: { secret: { type: 'password' } },
+  });
+};

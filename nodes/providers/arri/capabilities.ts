@@ -1,0 +1,74 @@
+/** ARRI Webgate as seen by the shared nodes: place order, order status, connection test. */
+import { Capabilities } from '../../core/capabilities';
+import { FulfillmentError } from '../../core/errors';
+import { PollReport, PollVerdict } from '../../core/poller';
+import { ArriClient } from './client';
+import { ArriOrder, ArriOrderRequest } from './types';
+import { checkOrder, orderHashes } from './validate';
+
+const VERDICTS: Record<string, PollVerdict> = {
+  pending: 'pending',
+  packing: 'pending',
+  packed: 'done',
+  has_packing_errors: 'failed',
+  need_human: 'attention',
+};
+
+/** The seed shows `status` in the create answer and documents `state` for GET. */
+function stateOf(order: ArriOrder): string {
+  return typeof order.state === 'string' && order.state !== '' ? order.state : typeof order.status === 'string' && order.status !== '' ? order.status : 'pending';
+}
+
+export function reportOf(order: ArriOrder): PollReport {
+  const status = stateOf(order);
+  const verdict = VERDICTS[status] ?? 'pending';
+  let reason: string | undefined;
+  if (status === 'has_packing_errors') reason = typeof order.packing_errors === 'string' && order.packing_errors.trim() ? order.packing_errors : 'packing failed (ARRI gave no explanation)';
+  if (status === 'need_human') reason = 'the order cannot be packed automatically; ARRI has to look at it: check later whether it reached packed';
+  return { id: order.order_hash, status, verdict, reason, raw: order };
+}
+
+export function arriCapabilities(client: ArriClient): Capabilities {
+  return {
+    async probe() {
+      if (client.tokens) {
+        await client.login();
+        return 'connected; logged in with the password grant';
+      }
+      // No list call exists: ask for an order that cannot exist; 404 proves the token was accepted.
+      try {
+        await client.getOrder('0000000000000000');
+        return 'connected; the access token was accepted';
+      } catch (e) {
+        if (e instanceof FulfillmentError && e.status === 404) return 'connected; the access token was accepted';
+        throw e;
+      }
+    },
+    order: {
+      prepare: (input) => ({ order: checkOrder(input, 'msg.payload') }),
+      async place(prepared) {
+        const order = await client.createOrder((prepared as { order: ArriOrderRequest }).order);
+        return { payload: order, fields: { order_hash: order.order_hash } };
+      },
+    },
+    status: {
+      kinds: [{ name: 'order', label: 'order', defaultIntervalMs: 30_000 }],
+      targets: (input) => orderHashes(input, 'msg.payload'),
+      async fetch(_kind, ids): Promise<PollReport[]> {
+        // One GET per order: the API has no batch read.
+        return Promise.all(
+          ids.map(async (id) => {
+            try {
+              return reportOf(await client.getOrder(id));
+            } catch (e) {
+              if (e instanceof FulfillmentError && e.status === 404) {
+                return { id, status: 'not_found', verdict: 'failed' as const, reason: `ARRI knows no order ${id}`, raw: e.response };
+              }
+              throw e;
+            }
+          }),
+        );
+      },
+    },
+  };
+}
