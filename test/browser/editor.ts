@@ -55,8 +55,10 @@ export async function openEditor(browser: Browser, url: string, locale = 'en-US'
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  await page.goto(`${url}/`);
+  await page.goto(`${url}/`, { waitUntil: 'domcontentloaded' });
   await page.waitForFunction(() => typeof RED !== 'undefined' && RED.nodes && RED.nodes.version() && $('.red-ui-flow-node-group').length > 0, null, { timeout: 30_000 });
+  // Trays slide in with CSS transitions; the tests need not watch them slide.
+  await page.addStyleTag({ content: '.red-ui-tray, .red-ui-tray * { transition: none !important; }' });
   return {
     page,
     context,
