@@ -220,6 +220,20 @@ describe('editor in a real browser (chromium)', function () {
       noBrowserErrors();
     });
 
+    it('refuses an account whose provider cannot do what the node does (retrieve result with a non-Planviewer account)', async function () {
+      const retrieve = ours.find((n) => n.type === 'fulfillment-retrieve-result');
+      const other = ours.find((n) => n.type === ACCOUNT && n.provider !== 'planviewer');
+      if (!retrieve || !other) return this.skip();
+      const bad = await setAndSave(retrieve.id, 'account', other.id);
+      try {
+        assert.strictEqual(bad.valid, false);
+        assert.ok(bad.errors.some((e) => e.includes(`${other.provider} account cannot`)), bad.errors.join('; '));
+      } finally {
+        await setAndSave(retrieve.id, 'account', retrieve.account as string);
+      }
+      noBrowserErrors();
+    });
+
     it('refuses an invalid value: place order with a repeat guard of "abc"', async function () {
       const order = ours.find((n) => n.type === 'fulfillment-place-order');
       if (!order) return this.skip();
