@@ -227,7 +227,7 @@ describe('editor in a real browser (chromium)', function () {
       const bad = await setAndSave(retrieve.id, 'account', other.id);
       try {
         assert.strictEqual(bad.valid, false);
-        assert.ok(bad.errors.some((e) => e.includes(`${other.provider} account cannot`)), bad.errors.join('; '));
+        assert.ok(bad.errors.some((e) => e.includes(`(${other.provider}) cannot`)), bad.errors.join('; '));
       } finally {
         await setAndSave(retrieve.id, 'account', retrieve.account as string);
       }
