@@ -34,6 +34,13 @@ describe('package: editor message catalogs', () => {
     }
   });
 
+  it('loads the account editor first: it defines FulfillmentEditor, which the other editors use', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { 'node-red': { nodes: Record<string, string> } };
+    const order = Object.keys(pkg['node-red'].nodes);
+    assert.strictEqual(order[0], 'fulfillment-account');
+    assert.match(fs.readFileSync(path.join(nodesDir, 'account', 'account.html'), 'utf8'), /window\.FulfillmentEditor = /);
+  });
+
   for (const lang of LANGS) {
     it(`${lang}: each catalog has exactly the keys of en-US`, () => {
       for (const node of withCatalog) {
