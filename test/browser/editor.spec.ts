@@ -25,7 +25,10 @@ const shots = process.env.FULFILLMENT_SCREENSHOTS === 'docs' ? path.join(root, '
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { 'node-red': { nodes: Record<string, string> } };
 const types = Object.keys(pkg['node-red'].nodes);
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { SANDBOX_CREDENTIALS } = require(path.join(root, 'scripts', 'userdir.js')) as { SANDBOX_CREDENTIALS: Record<string, Record<string, string>> };
+const { SANDBOX_CREDENTIALS, SANDBOX_CALLBACK_SECRET } = require(path.join(root, 'scripts', 'userdir.js')) as {
+  SANDBOX_CREDENTIALS: Record<string, Record<string, string>>;
+  SANDBOX_CALLBACK_SECRET: string;
+};
 
 interface FlowNode {
   id: string;
@@ -77,7 +80,10 @@ describe('editor in a real browser (chromium)', function () {
     // The examples point at the sandbox `npm start` runs; point them at this one.
     const flows = JSON.parse(JSON.stringify(examples).split('http://127.0.0.1:1881').join(sandbox.url)) as FlowNode[];
     const creds: Record<string, Record<string, string>> = {};
-    for (const n of flows) if (n.type === ACCOUNT && n.provider && SANDBOX_CREDENTIALS[n.provider]) creds[n.id] = SANDBOX_CREDENTIALS[n.provider];
+    for (const n of flows) {
+      if (n.type === ACCOUNT && n.provider && SANDBOX_CREDENTIALS[n.provider]) creds[n.id] = SANDBOX_CREDENTIALS[n.provider];
+      if (n.type === 'fulfillment-callback') creds[n.id] = { secret: SANDBOX_CALLBACK_SECRET };
+    }
     const userDir = makeUserDir(flows, creds);
     // No flow-library catalogue: the browser stays on loopback.
     fs.appendFileSync(
@@ -278,6 +284,21 @@ describe('editor in a real browser (chromium)', function () {
       await page.screenshot({ path: path.join(shots, 'planviewer-flow.png') });
       await page.setViewportSize({ width: 1280, height: 760 });
       assert.strictEqual(sandbox.count('/planviewer/product_api/v1/jobs/order'), 1, 'one order reached the provider');
+      noBrowserErrors();
+    });
+
+    it('"Test connection" on each deployed example account reaches its provider (the sandbox)', async () => {
+      const accounts = ours.filter((n) => n.type === ACCOUNT);
+      for (const account of accounts) {
+        const kind = await openDialog(page, account.id);
+        await page.click('#fulfillment-account-test');
+        const result = page.locator('#fulfillment-account-test-result');
+        await page.waitForFunction(() => /^[✔✖]/.test($('#fulfillment-account-test-result').text()), null, { timeout: 15_000 });
+        const text = (await result.innerText()).trim();
+        if (account.provider === 'planviewer') await screenshotDialog(page, path.join(shots, 'fulfillment-account-test.png'));
+        await closeDialog(page, kind, 'cancel');
+        assert.match(text, /^✔/, `${account.id} (${account.provider}): ${text}`);
+      }
       noBrowserErrors();
     });
   });
