@@ -17,6 +17,7 @@ import { chromiumInstalled, CHROMIUM, launch, openEditor, openDialog, closeDialo
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const RED: any;
 declare const $: any;
+declare const i18next: any;
 
 const root = path.resolve(__dirname, '..', '..', '..');
 // `npm run screenshots` refreshes the pictures in docs/; a plain test run
@@ -333,6 +334,18 @@ describe('editor in a real browser (chromium)', function () {
             if (lang === 'de') await screenshotDialog(other.page, path.join(shots, `${c.type}-de.png`));
             await closeDialog(other.page, kind, 'cancel');
             assert.strictEqual(label, expected, `${c.type} in ${locale}`);
+          }
+          if (lang === 'de') {
+            // A string the German catalog lacks shows in English: take one out of the loaded catalog and ask for it.
+            const shown = await other.page.evaluate(() => {
+              const ns = 'node-red-contrib-fulfillment/fulfillment-place-order';
+              const data = i18next.store.data;
+              const langs = Object.keys(data).filter((l) => l !== 'en-US' && data[l][ns]);
+              if (langs.length === 0 || !data['en-US'] || !data['en-US'][ns]) return `no catalogs loaded: ${Object.keys(data).join(', ')}`;
+              for (const l of langs) delete data[l][ns]['place-order'].label.seconds;
+              return RED._(ns + ':place-order.label.seconds');
+            });
+            assert.strictEqual(shown, catalogString('place-order', 'en-US', 'place-order.label.seconds'), 'falls back to English');
           }
           assert.deepStrictEqual(other.takeErrors(), []);
         } finally {
