@@ -11,5 +11,6 @@ export { ArriClient } from './providers/arri/client';
 export * from './providers/arri/types';
 export { ProboClient } from './providers/probo/client';
 export * from './providers/probo/types';
+export * from './providers/postgreen';
 export { createProvider, PROVIDERS, DEFAULT_BASE_URLS } from './providers';
 export type { ProviderName, AccountSettings, ProviderHandle } from './providers';

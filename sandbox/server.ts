@@ -11,6 +11,7 @@ import { planviewerRoutes, PlanviewerState } from './providers/planviewer';
 import { delivergoRoutes, DelivergoState } from './providers/delivergo';
 import { arriRoutes, ArriState } from './providers/arri';
 import { proboRoutes, ProboState } from './providers/probo';
+import { postgreenRoutes, PostgreenState } from './providers/postgreen';
 
 export interface LoggedRequest {
   method: string;
@@ -35,6 +36,7 @@ export class Sandbox {
   readonly delivergo: DelivergoState;
   readonly arri: ArriState;
   readonly probo: ProboState;
+  readonly postgreen: PostgreenState;
   private server?: http.Server;
   private readonly sockets = new Set<Socket>();
   private baseUrl = '';
@@ -44,6 +46,7 @@ export class Sandbox {
     this.delivergo = delivergoRoutes(this.router, '/delivergo');
     this.arri = arriRoutes(this.router, '/arri');
     this.probo = proboRoutes(this.router, '/probo');
+    this.postgreen = postgreenRoutes(this.router, '/postgreen');
     this.controlRoutes();
   }
 
@@ -104,7 +107,8 @@ export class Sandbox {
     const path = url.pathname;
     if (!path.startsWith('/__sandbox')) {
       this.requests.push({ method, path, query: url.search, at: Date.now() });
-      if (this.requests.length > MAX_LOG) this.requests.splice(0, this.requests.length - MAX_LOG);
+      // Trimmed in steps, not per request: a per-request splice would slow long benchmark runs.
+      if (this.requests.length > MAX_LOG * 1.5) this.requests.splice(0, this.requests.length - MAX_LOG);
     }
     let fault: Fault | undefined = path.startsWith('/__sandbox') ? undefined : this.faults.take(method, path);
     if (fault?.type === 'delay') {

@@ -36,7 +36,7 @@ function settingsFile(uiPort) {
   telemetry: { enabled: false, updateNotification: false },
   diagnostics: { enabled: false, ui: false },
   contextStorage: { default: { module: 'localfilesystem' }, memory: { module: 'memory' } },
-  editorTheme: { tours: false, projects: { enabled: false }, palette: { catalogues: [] } },
+  editorTheme: { tours: false, palette: { catalogues: [] } },
   logging: { console: { level: 'info', metrics: false, audit: false } },
 };
 `;

@@ -209,6 +209,8 @@ export class HttpClient {
       responseType: spec.responseType === 'stream' ? 'stream' : 'arraybuffer',
       // A streamed body goes to disk or a capped buffer; the buffered-answer limit is not for it.
       ...(spec.responseType === 'stream' ? { maxContentLength: Infinity } : {}),
+      // The redirect layer keeps a copy of every request body to replay it: an upload must not follow redirects.
+      ...(spec.form ? { maxRedirects: 0 } : {}),
     };
     this.requestCount++;
     return this.axios.request(config);

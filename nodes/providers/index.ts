@@ -12,6 +12,8 @@ import { ArriClient, ARRI_DEFAULT_BASE_URL } from './arri/client';
 import { arriCapabilities } from './arri/capabilities';
 import { ProboClient, PROBO_DEFAULT_BASE_URL } from './probo/client';
 import { proboCapabilities } from './probo/capabilities';
+import { PostgreenClient } from './postgreen/client';
+import { postgreenCapabilities } from './postgreen/capabilities';
 
 export const PROVIDERS = ['probo', 'postgreen', 'planviewer', 'delivergo', 'arri'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
@@ -83,6 +85,10 @@ const factories: Partial<Record<ProviderName, Factory>> = {
   probo: (s) => {
     const client = new ProboClient({ baseUrl: s.baseUrl, apiKey: s.credentials.apiKey ?? '', authScheme: s.authScheme, testMode: s.testMode, timeoutMs: s.timeoutMs });
     return { provider: 'probo', client, capabilities: proboCapabilities(client), close: async () => client.close() };
+  },
+  postgreen: (s) => {
+    const client = new PostgreenClient({ baseUrl: s.baseUrl, login: s.credentials.username ?? '', password: s.credentials.password ?? '', timeoutMs: s.timeoutMs });
+    return { provider: 'postgreen', client, capabilities: postgreenCapabilities(client), close: () => client.close() };
   },
 };
 

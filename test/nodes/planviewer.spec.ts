@@ -164,7 +164,7 @@ describe('Planviewer nodes in a real runtime against the sandbox', function () {
     assert.strictEqual(error.code, 'duplicate');
     assert.deepStrictEqual(error.cause.response, placed.messages[0].payload);
     assert.strictEqual(sandbox.count('/planviewer/product_api/v1/jobs/order'), 1);
-    helper.getNode('order')?.receive({ payload: [T.normal], idempotencyKey: 'second-order' });
+    helper.getNode('order')?.receive({ payload: [T.normal], idempotencyKey: 'second order.v2 [copy]' });
     await placed.wait(2);
     assert.strictEqual(sandbox.count('/planviewer/product_api/v1/jobs/order'), 2);
   });

@@ -9,6 +9,10 @@ import os from 'os';
 import path from 'path';
 import { Sandbox } from '../../sandbox/server';
 import { PlanviewerClient } from '../../nodes/providers/planviewer/client';
+import { ProboClient } from '../../nodes/providers/probo/client';
+import { ArriClient } from '../../nodes/providers/arri/client';
+import { PostgreenClient } from '../../nodes/providers/postgreen/client';
+import { samplePdf } from '../../sandbox/pdf';
 
 export interface FaultCase {
   name: string;
@@ -22,12 +26,18 @@ export interface FaultCase {
   method?: string;
   /** The call creates something at the provider: it must never be sent twice. */
   creates?: boolean;
+  /** The verb that creates, when not POST. */
+  createMethod?: string;
   download?: boolean;
   /** Poll-style nodes keep the job and report the failure once instead of failing the message. */
   keepsWatching?: boolean;
 }
 
 const PV = { acc: { apiKey: 'rel-key', apiSecret: 'rel-secret-value' } };
+const PROBO = { acc: { apiKey: 'rel-secret-value' } };
+const ARRI = { acc: { username: 'rel-user', password: 'rel-password-value' } };
+const POSTGREEN = { acc: { username: 'rel-user', password: 'rel-password-value' } };
+const DELIVERGO = { acc: { apiKey: 'rel-key', apiSecret: 'rel-secret-value' } };
 const uuid = (n: number) => `00000000-0000-4000-9000-${String(n + 1000).padStart(12, '0')}`;
 
 async function finishedJob(sandbox: Sandbox, n: number): Promise<string> {
@@ -86,4 +96,164 @@ export const CASES: FaultCase[] = [
     route: '/planviewer/product_api/v1/jobs/retrieve',
     download: true,
   },
+  {
+    name: 'place order · probo',
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'probo', baseUrl: base('probo'), timeout: 1000, testMode: true, authScheme: 'bearer' },
+      { id: 'dut', type: 'fulfillment-place-order', z: 'f1', account: 'acc', dedupeWindow: 3600, wires: [['ok']] },
+    ],
+    credentials: PROBO,
+    message: async (_s, n) => ({ payload: { id: `rel-${n}`, reference: `reliability ${n}`, products: [{ code: 'banner-510', options: [{ code: 'width', value: 100 }, { code: 'height', value: 100 }, { code: 'amount', value: 1 }] }] } }),
+    route: '/probo/order',
+    method: 'POST',
+    creates: true,
+  },
+  {
+    name: 'uploader session · probo',
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'probo', baseUrl: base('probo'), timeout: 1000, testMode: true, authScheme: 'bearer' },
+      { id: 'dut', type: 'fulfillment-uploader-session', z: 'f1', account: 'acc', wires: [['ok']] },
+    ],
+    credentials: PROBO,
+    message: async (s) => {
+      const client = new ProboClient({ baseUrl: s.providerUrl('probo'), apiKey: 'x' });
+      try {
+        const price = await client.price({ language: 'nl', products: [{ code: 'banner-510', options: [{ code: 'amount', value: 1 }] }] });
+        return { payload: { calculation_id: price.calculation_id, callback_url: 'http://127.0.0.1:9/uploader-callback', language: 'nl' } };
+      } finally {
+        client.close();
+      }
+    },
+    route: '/probo/products/uploader/create',
+    creates: true,
+  },
+  {
+    name: 'poll status · probo',
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'probo', baseUrl: base('probo'), timeout: 1000, testMode: true, authScheme: 'bearer' },
+      { id: 'dut', type: 'fulfillment-poll-status', z: 'f1', account: 'acc', kind: 'order', interval: 1, maxWait: 600, wires: [['ok'], ['ok'], []] },
+    ],
+    credentials: PROBO,
+    message: async (s, n) => {
+      const client = new ProboClient({ baseUrl: s.providerUrl('probo'), apiKey: 'x', testMode: true });
+      try {
+        await client.placeOrder({ id: `poll-${n}`, reference: 'r', products: [{ code: 'banner-510', options: [{ code: 'amount', value: 1 }] }] });
+      } finally {
+        client.close();
+      }
+      return { payload: `poll-${n}` };
+    },
+    route: '/probo/order/status',
+    keepsWatching: true,
+  },
+  {
+    name: 'place order · arri',
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'arri', baseUrl: base('arri'), timeout: 1000 },
+      { id: 'dut', type: 'fulfillment-place-order', z: 'f1', account: 'acc', dedupeWindow: 3600, wires: [['ok']] },
+    ],
+    credentials: ARRI,
+    message: async (_s, n) => ({ payload: { product: 's', client_name: `Client ${n}`, project_name: `Project ${n}`, user_email: 'ops@example.com', user_login: `ops${n}` } }),
+    route: '/arri/api/orders',
+    creates: true,
+  },
+  {
+    name: 'poll status · arri',
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'arri', baseUrl: base('arri'), timeout: 1000 },
+      { id: 'dut', type: 'fulfillment-poll-status', z: 'f1', account: 'acc', kind: 'order', interval: 1, maxWait: 600, wires: [['ok'], ['ok'], []] },
+    ],
+    credentials: ARRI,
+    message: async (s, n) => {
+      const client = new ArriClient({ baseUrl: s.providerUrl('arri'), accessToken: 'sandbox-token' });
+      try {
+        const order = await client.createOrder({ product: 's', client_name: `Poll ${n}`, project_name: `Poll ${n}` });
+        return { payload: order.order_hash };
+      } finally {
+        client.close();
+      }
+    },
+    route: '/arri/api/orders/',
+    method: 'GET',
+    keepsWatching: true,
+  },
+  ...(['json', 'xml'] as const).map((format): FaultCase => ({
+    name: `resale unit (add, ${format.toUpperCase()}) · delivergo`,
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'delivergo', baseUrl: base('delivergo'), timeout: 1000, format, portalNamespace: 'rel', customerGuid: '1186f976-8aae-4929-b6f2-3ce99553e248' },
+      { id: 'dut', type: 'fulfillment-resale-unit', z: 'f1', account: 'acc', operation: 'add', wires: [['ok']] },
+    ],
+    credentials: DELIVERGO,
+    message: async (_s, n) => ({ payload: { Active: false, ResaleUnitTranslation: [{ LanguageToken: 'EN', Name: `Unit ${n}`, Description: 'reliability' }] } }),
+    route: '/delivergo/portal/rel/api/Customer/',
+    method: 'PUT',
+    creates: true,
+    createMethod: 'PUT',
+  })),
+  {
+    name: 'resale unit (list, XML) · delivergo',
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'delivergo', baseUrl: base('delivergo'), timeout: 1000, format: 'xml', portalNamespace: 'rel', customerGuid: '1186f976-8aae-4929-b6f2-3ce99553e248' },
+      { id: 'dut', type: 'fulfillment-resale-unit', z: 'f1', account: 'acc', operation: 'list', wires: [['ok']] },
+    ],
+    credentials: DELIVERGO,
+    message: async () => ({ payload: null }),
+    route: '/delivergo/portal/rel/api/Customer/',
+    method: 'GET',
+  },
+  {
+    name: 'authenticate · postgreen',
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'postgreen', baseUrl: base('postgreen'), timeout: 1000 },
+      { id: 'dut', type: 'fulfillment-authenticate', z: 'f1', account: 'acc', wires: [['ok']] },
+    ],
+    credentials: POSTGREEN,
+    message: async () => ({ payload: null }),
+    route: '/postgreen/authentication/authenticate',
+  },
+  {
+    name: 'create job · postgreen',
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'postgreen', baseUrl: base('postgreen'), timeout: 1000 },
+      { id: 'dut', type: 'fulfillment-create-job', z: 'f1', account: 'acc', mode: 'classic', service: 'SRV_LETTER', serviceType: 'str', box: 'BX101', boxType: 'str', jobName: 'reliability', jobNameType: 'str', dedupeWindow: 3600, wires: [['ok']] },
+    ],
+    credentials: POSTGREEN,
+    message: async (_s, n) => ({ payload: { filename: `letter-${n}.pdf`, data: samplePdf([`letter ${n}`]) } }),
+    route: '/postgreen/jobs',
+    method: 'POST',
+    creates: true,
+  },
+  {
+    name: 'create delivery · postgreen',
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'postgreen', baseUrl: base('postgreen'), timeout: 1000 },
+      { id: 'dut', type: 'fulfillment-create-delivery', z: 'f1', account: 'acc', channel: 'LETTRE_RECOMMANDEE', channelType: 'str', outputFile: 'MAIN', options: '{"print_mode":"2SIDE"}', optionsType: 'json', wires: [['ok']] },
+    ],
+    credentials: POSTGREEN,
+    message: async (s, n) => ({ payload: await postgreenJob(s, n) }),
+    route: '/postgreen/deliveries/commands',
+    creates: true,
+  },
+  {
+    name: 'poll status (job) · postgreen',
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'postgreen', baseUrl: base('postgreen'), timeout: 1000 },
+      { id: 'dut', type: 'fulfillment-poll-status', z: 'f1', account: 'acc', kind: 'job', interval: 1, maxWait: 600, wires: [['ok'], ['ok'], []] },
+    ],
+    credentials: POSTGREEN,
+    message: async (s, n) => ({ payload: await postgreenJob(s, n) }),
+    route: '/postgreen/jobs/',
+    method: 'GET',
+    keepsWatching: true,
+  },
 ];
+
+async function postgreenJob(sandbox: Sandbox, n: number): Promise<string> {
+  const client = new PostgreenClient({ baseUrl: sandbox.providerUrl('postgreen'), login: 'setup', password: 'setup-password' });
+  try {
+    const job = await client.createJob({ jobName: `setup ${n}`, serviceId: 'SRV_LETTER', autocreateDeliveryCommand: false, files: [{ box: 'BX101', filename: `setup-${n}.pdf`, data: samplePdf([`setup ${n}`]) }] });
+    return job.jobId;
+  } finally {
+    await client.close();
+  }
+}

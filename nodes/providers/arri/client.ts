@@ -156,12 +156,12 @@ export function describeArriError(status: number, body: unknown, spec: RequestSp
   if (spec.path === ARRI_TOKEN_PATH) {
     const o = isPlainObject(body) ? body : {};
     const code = typeof o.error === 'string' ? o.error : undefined;
-    return { message: `arri: login was refused (${code ?? 'no reason given'}${typeof o.error_description === 'string' ? `: ${o.error_description}` : ''}; HTTP ${status}); check the username and password of the account`, providerCode: code ?? 'login_refused', retryable: status >= 500 };
+    return { message: `arri: login was refused (${code ?? 'no reason given'}${typeof o.error_description === 'string' ? `: ${o.error_description}` : ''}; HTTP ${status}); check the username and password of the account`, providerCode: code ?? 'login_refused', retryable: status >= 500 || status === 429 };
   }
   const envelope = envelopeFailure(body);
   const reason = envelope ? `: ${envelope.text}` : '';
   if (status === 401) return { message: `arri: the access token was refused (HTTP 401)${reason}`, providerCode: 'unauthorized', retryable: false };
   if (status === 404 && spec.method === 'GET') return { message: `arri: no such order ${spec.path.split('/').pop()} (HTTP 404)`, providerCode: 'not_found', retryable: false };
-  if (envelope) return { message: `arri: ${spec.method} ${spec.path} was refused (HTTP ${status})${reason}`, providerCode: String(status), providerMessage: envelope.detail, retryable: status >= 500 };
+  if (envelope) return { message: `arri: ${spec.method} ${spec.path} was refused (HTTP ${status})${reason}`, providerCode: String(status), providerMessage: envelope.detail, retryable: status >= 500 || status === 429 };
   return undefined;
 }

@@ -1,0 +1,54 @@
+/**
+ * fulfillment-create-delivery (PostGreen): CheckOptions, option names -> ids,
+ * then POST /deliveries/commands once. Everything is checked before the
+ * command is sent.
+ */
+import { NodeAPI, Node, NodeDef } from '../runtime/red';
+import { onInput } from '../runtime/input';
+import { postgreenClient } from '../runtime/postgreen';
+import { evaluate } from '../runtime/props';
+import { busy, ok } from '../runtime/status';
+import { invalidInput } from '../core/errors';
+import { assertNoPollution, isPlainObject } from '../core/validate';
+import { jobIdsFrom } from '../providers/postgreen/capabilities';
+import { epochMs, planDelivery } from '../providers/postgreen/delivery';
+
+export = function register(RED: NodeAPI): void {
+  function CreateDeliveryNode(this: Node, def: NodeDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+
+    onInput(node, async (msg, send) => {
+      const client = postgreenClient(RED, def.account, 'create deliveries');
+      const p = isPlainObject(msg.payload) ? msg.payload : {};
+      assertNoPollution(msg.payload, 'msg.payload');
+      const [jobId] = jobIdsFrom(isPlainObject(msg.payload) ? (msg.payload.jobId ?? msg.jobId) : msg.payload ?? msg.jobId, 'msg.payload.jobId');
+      const channel = p.channel ?? (await evaluate(RED, node, msg, def.channel, def.channelType));
+      if (channel !== undefined && typeof channel !== 'string') throw invalidInput('channel', 'must be a channel label', 'postgreen');
+      const outputFile = p.outputFile ?? (typeof def.outputFile === 'string' && def.outputFile !== '' ? def.outputFile : 'MAIN');
+      if (typeof outputFile !== 'string') throw invalidInput('outputFile', 'must be an output file name such as MAIN', 'postgreen');
+      const nodeOptions = p.options === undefined && def.options !== '' && def.options !== undefined ? await evaluate(RED, node, msg, def.options, def.optionsType || 'json') : undefined;
+      const options = p.options ?? nodeOptions ?? {};
+      if (!isPlainObject(options)) throw invalidInput('options', 'must be an object like {"print_mode": "2SIDE"}', 'postgreen');
+      const packGroupIds = p.packGroupIds;
+      if (packGroupIds !== undefined && (!Array.isArray(packGroupIds) || packGroupIds.some((x) => typeof x !== 'string'))) {
+        throw invalidInput('packGroupIds', 'must be an array of pack group ids', 'postgreen');
+      }
+      const expectedPostDate = epochMs(p.expectedPostDate ?? msg.expectedPostDate, 'expectedPostDate');
+      if (expectedPostDate !== undefined && expectedPostDate <= Date.now()) {
+        throw invalidInput('expectedPostDate', `must be in the future (got ${new Date(expectedPostDate).toISOString()})`, 'postgreen');
+      }
+      node.status(busy('checking options'));
+      const [selectable, lookup, profile] = await Promise.all([client.checkOptions(jobId), client.optionLookup(), client.profile()]);
+      const command = planDelivery({ jobId, options, channel: channel || undefined, outputFile, packGroupIds: packGroupIds as string[] | undefined, expectedPostDate }, selectable, lookup, profile);
+      node.status(busy('creating delivery'));
+      msg.payload = await client.createDeliveryCommand(command);
+      msg.jobId = jobId;
+      msg.deliveryCommand = command;
+      msg.selectableOptions = selectable;
+      node.status(ok(`delivery created for ${jobId}`));
+      send(msg);
+    });
+  }
+  RED.nodes.registerType('fulfillment-create-delivery', CreateDeliveryNode);
+};

@@ -1,0 +1,94 @@
+/**
+ * fulfillment-create-job (PostGreen): POST /jobs with the message's file(s),
+ * classic, with auto-created deliveries, or mail-merge (`packRequirements`).
+ * Sent once; a PROCESSING_ERROR answer is an error naming the files.
+ */
+import { NodeAPI, Node, NodeDef } from '../runtime/red';
+import { onInput } from '../runtime/input';
+import { postgreenClient } from '../runtime/postgreen';
+import { evaluate, numberProp } from '../runtime/props';
+import { contextLedger } from '../runtime/ledger-store';
+import { IdempotencyGuard, idempotencyKey } from '../core/idempotency';
+import { busy, ok, waiting } from '../runtime/status';
+import { asFulfillmentError, FulfillmentError, invalidInput } from '../core/errors';
+import { assertNoPollution, isPlainObject } from '../core/validate';
+import { fileLabel, filesFingerprint, filesFromPayload } from '../providers/postgreen/input';
+import { notEligibleCount } from '../providers/postgreen/parse';
+import { PostgreenCreateJobRequest } from '../providers/postgreen/types';
+
+type Mode = 'classic' | 'autocreate' | 'mailmerge';
+
+export = function register(RED: NodeAPI): void {
+  function CreateJobNode(this: Node, def: NodeDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const mode: Mode = def.mode === 'autocreate' || def.mode === 'mailmerge' ? def.mode : 'classic';
+    const windowMs = numberProp(def.dedupeWindow, 3600, 0) * 1000;
+    const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
+    const guard = new IdempotencyGuard(contextLedger(node, store, 'job_'), windowMs);
+
+    const text = async (msg: Parameters<typeof evaluate>[2], value: unknown, type: unknown, field: string): Promise<string | undefined> => {
+      const v = await evaluate(RED, node, msg, value, type);
+      if (v === undefined || v === null || v === '') return undefined;
+      if (typeof v !== 'string' && typeof v !== 'number') throw invalidInput(field, 'must be a string', 'postgreen');
+      return String(v);
+    };
+
+    onInput(node, async (msg, send) => {
+      const client = postgreenClient(RED, def.account, 'create jobs');
+      const serviceId = await text(msg, def.service, def.serviceType, 'service');
+      if (!serviceId) throw invalidInput('service', 'set the service id on the node (see the authenticate node output) or in the msg property it names', 'postgreen');
+      const box = await text(msg, def.box, def.boxType, 'box');
+      const jobName = (await text(msg, def.jobName, def.jobNameType, 'jobName')) ?? `Node-RED ${new Date().toISOString()}`;
+      const files = filesFromPayload(msg.payload, { box, filename: typeof msg.filename === 'string' ? msg.filename : undefined });
+      const request: PostgreenCreateJobRequest = { jobName, serviceId, autocreateDeliveryCommand: mode === 'autocreate', files };
+      if (mode === 'mailmerge') {
+        const fromNode = msg.packRequirements === undefined && def.packRequirements !== '' && def.packRequirements !== undefined
+          ? await evaluate(RED, node, msg, def.packRequirements, def.packRequirementsType || 'json')
+          : undefined;
+        const req = msg.packRequirements ?? fromNode;
+        if (!isPlainObject(req) || Object.keys(req).length === 0) {
+          throw invalidInput('packRequirements', 'mail-merge needs msg.packRequirements (or the node property), e.g. {"POSTAL_ADDRESS_RECIPIENT": "NAME\\nSTREET\\nZIP CITY"}', 'postgreen');
+        }
+        assertNoPollution(req, 'packRequirements');
+        request.packRequirements = req as PostgreenCreateJobRequest['packRequirements'];
+      }
+      if (msg.serviceFiles !== undefined) request.serviceFiles = msg.serviceFiles as Record<string, string[]>;
+      const explicitKey = msg.idempotencyKey;
+      if (explicitKey !== undefined && (typeof explicitKey !== 'string' || explicitKey === '' || explicitKey.length > 200)) {
+        throw invalidInput('msg.idempotencyKey', 'must be a non-empty string of at most 200 characters', 'postgreen');
+      }
+      const fingerprint = explicitKey === undefined ? await filesFingerprint(files) : undefined;
+      const key = explicitKey ?? (fingerprint ? idempotencyKey('postgreen', { serviceId, jobName, mode, packRequirements: request.packRequirements ?? null, files: fingerprint }) : undefined);
+      if (key) await guard.claim(key, 'postgreen');
+      node.status(busy(`uploading ${files.length} file(s)`));
+      let job;
+      try {
+        job = await client.createJob(request);
+      } catch (e) {
+        const fe = asFulfillmentError(e, 'postgreen');
+        if (key) await guard.settle(key, fe.outcomeUnknown ? { state: 'unknown' } : { state: 'failed' });
+        throw fe;
+      }
+      // A PROCESSING_ERROR job holds nothing to deliver: the same files may be sent again.
+      if (key) await guard.settle(key, job.status === 'PROCESSING_ERROR' ? { state: 'failed' } : { state: 'placed', answer: job });
+      if (key) msg.idempotencyKey = key;
+      msg.jobId = job.jobId;
+      msg.payload = job;
+      if (job.status === 'PROCESSING_ERROR') {
+        const names = files.map(fileLabel).join(', ');
+        throw new FulfillmentError({
+          provider: 'postgreen',
+          kind: 'http',
+          providerCode: 'PROCESSING_ERROR',
+          message: `postgreen: job ${job.jobId} ended in PROCESSING_ERROR: the files ${names} are not correct for service ${serviceId} (impossible to split, to extract content...)`,
+          response: job,
+        });
+      }
+      const bad = notEligibleCount(job);
+      node.status(bad > 0 ? waiting(`job ${job.jobId}: ${bad} NOT_ELIGIBLE`) : ok(`job ${job.jobId} ${job.status}`));
+      send(msg);
+    });
+  }
+  RED.nodes.registerType('fulfillment-create-job', CreateJobNode);
+};

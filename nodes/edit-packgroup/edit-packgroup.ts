@@ -1,0 +1,57 @@
+/**
+ * fulfillment-edit-packgroup (PostGreen): lists a job's pack groups with their
+ * eligibility problems spelled out, or edits one pack group's RAW values.
+ */
+import { NodeAPI, Node, NodeDef } from '../runtime/red';
+import { onInput } from '../runtime/input';
+import { postgreenClient } from '../runtime/postgreen';
+import { busy, ok, waiting } from '../runtime/status';
+import { invalidInput } from '../core/errors';
+import { assertNoPollution, isPlainObject } from '../core/validate';
+import { jobIdsFrom } from '../providers/postgreen/capabilities';
+import { eligibilityProblems } from '../providers/postgreen/parse';
+import { PostgreenEditPackGroupRequest } from '../providers/postgreen/types';
+
+export = function register(RED: NodeAPI): void {
+  function EditPackGroupNode(this: Node, def: NodeDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const action = def.action === 'edit' ? 'edit' : 'list';
+
+    onInput(node, async (msg, send) => {
+      const client = postgreenClient(RED, def.account, action === 'edit' ? 'edit pack groups' : 'list pack groups');
+      if (action === 'list') {
+        const [jobId] = jobIdsFrom(msg.jobId ?? msg.payload, 'msg.payload');
+        node.status(busy('reading pack groups'));
+        const groups = await client.jobPackGroups(jobId);
+        const summary = groups.map((g) => {
+          const problems = eligibilityProblems(g);
+          return { id: g.id, status: g.status, eligible: g.status !== 'NOT_ELIGIBLE', problems, packRequirements: g.packRequirements };
+        });
+        msg.payload = groups;
+        msg.jobId = jobId;
+        msg.packGroups = summary;
+        msg.notEligible = summary.filter((s) => !s.eligible);
+        const bad = summary.length - summary.filter((s) => s.eligible).length;
+        node.status(bad > 0 ? waiting(`${bad} of ${summary.length} NOT_ELIGIBLE`) : ok(`${summary.length} pack group(s), all eligible`));
+        send(msg);
+        return;
+      }
+      const p = msg.payload;
+      if (!isPlainObject(p)) throw invalidInput('msg.payload', 'expected {packGroupId, packRequirements} or {packGroupId, name, value}', 'postgreen');
+      assertNoPollution(p, 'msg.payload');
+      const packGroupId = p.packGroupId ?? msg.packGroupId;
+      if (typeof packGroupId !== 'string' || packGroupId === '') throw invalidInput('msg.payload.packGroupId', 'is required', 'postgreen');
+      let edit: PostgreenEditPackGroupRequest;
+      if (p.packRequirements !== undefined) edit = { packRequirements: p.packRequirements as PostgreenEditPackGroupRequest['packRequirements'] };
+      else if (typeof p.name === 'string' && p.value !== undefined) edit = { packRequirements: { [p.name]: { '@type': 'exv.Value', value: p.value } } };
+      else throw invalidInput('msg.payload.packRequirements', 'give packRequirements, or name and value (the RAW value)', 'postgreen');
+      node.status(busy(`editing ${packGroupId}`));
+      msg.payload = await client.editPackGroup(packGroupId, edit);
+      msg.packGroupId = packGroupId;
+      node.status(ok(`edited ${packGroupId}`));
+      send(msg);
+    });
+  }
+  RED.nodes.registerType('fulfillment-edit-packgroup', EditPackGroupNode);
+};

@@ -1,0 +1,7 @@
+/** PostGreen, usable without Node-RED: the client, its types and the helpers the nodes use. */
+export { PostgreenClient, POSTGREEN_DEFAULT_BASE_URL } from './client';
+export * from './types';
+export { OptionLookup, parseProfile, parseOptions, parseOptionTypes, catalogueView } from './profile';
+export { eligibilityProblems, trackingNumber, trackingFiles, notEligibleCount } from './parse';
+export { planDelivery } from './delivery';
+export { postgreenCapabilities, parseShipmentEvent } from './capabilities';

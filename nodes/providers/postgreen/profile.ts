@@ -1,0 +1,179 @@
+/**
+ * Parsing the authenticate profile (services, boxes, channels) and the option
+ * catalogue. Tolerant: lists may come bare or wrapped in `result`, ids as
+ * numbers or strings, channels under the service or under its boxes.
+ */
+import {
+  PostgreenBox,
+  PostgreenBoxRaw,
+  PostgreenChannel,
+  PostgreenChannelRaw,
+  PostgreenOption,
+  PostgreenOptionCatalogue,
+  PostgreenOptionType,
+  PostgreenProfile,
+  PostgreenService,
+  PostgreenServiceRaw,
+} from './types';
+
+type Obj = Record<string, unknown>;
+
+export function isObj(v: unknown): v is Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !Buffer.isBuffer(v);
+}
+
+export function idString(v: unknown): string | undefined {
+  if (typeof v === 'string' && v.trim() !== '') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return undefined;
+}
+
+/** `x`, `{result: x}` or `{result: {result: x}}` -> x. */
+export function unwrap(data: unknown): unknown {
+  let d = data;
+  for (let i = 0; i < 2 && isObj(d) && 'result' in d; i++) d = d.result;
+  return d;
+}
+
+function asList<T = unknown>(v: unknown): T[] {
+  if (Array.isArray(v)) return v as T[];
+  if (v === undefined || v === null) return [];
+  return [v as T];
+}
+
+function servicesOf(body: unknown): PostgreenServiceRaw[] {
+  const candidates: unknown[] = [body, isObj(body) ? body.result : undefined, isObj(body) ? body.profile : undefined, isObj(body) ? body.user : undefined];
+  if (isObj(body) && isObj(body.result)) candidates.push(body.result.profile, body.result.user);
+  for (const c of candidates) {
+    if (isObj(c) && Array.isArray(c.services)) return c.services as PostgreenServiceRaw[];
+  }
+  return [];
+}
+
+function parseChannel(raw: PostgreenChannelRaw): PostgreenChannel | undefined {
+  const label = idString(raw.label);
+  if (!label) return undefined;
+  const cfg = raw.outputFilesConfig;
+  let outputFiles: string[] = [];
+  if (Array.isArray(cfg)) outputFiles = cfg.map((c) => (typeof c === 'string' ? c : idString((c as Obj).name) ?? idString((c as Obj).outputFileName))).filter((x): x is string => !!x);
+  else if (isObj(cfg)) outputFiles = Object.keys(cfg);
+  return { label, name: idString(raw.name), outputFiles };
+}
+
+function parseBox(raw: PostgreenBoxRaw): PostgreenBox | undefined {
+  const id = idString(raw.id) ?? idString(raw.boxId) ?? idString(raw.name);
+  if (!id) return undefined;
+  const type = idString(raw['@type']) ?? '';
+  const serviceFileIds = asList<Obj>(raw.configuredFiles)
+    .map((f) => (isObj(f) ? idString(f.serviceFileId) : idString(f)))
+    .filter((x): x is string => !!x);
+  return { id, name: idString(raw.name) ?? id, type, main: /main/i.test(type), serviceFileIds };
+}
+
+export function parseService(raw: PostgreenServiceRaw): PostgreenService | undefined {
+  const id = idString(raw.id) ?? idString(raw.serviceId);
+  if (!id) return undefined;
+  const props = isObj(raw.properties) ? raw.properties : {};
+  const boxesRaw = asList<PostgreenBoxRaw>(props.boxes ?? raw.boxes).filter(isObj);
+  const channelsRaw: PostgreenChannelRaw[] = [...asList<PostgreenChannelRaw>(props.channels ?? raw.channels)];
+  for (const b of boxesRaw) channelsRaw.push(...asList<PostgreenChannelRaw>(b.channels));
+  const boxes = boxesRaw.map(parseBox).filter((b): b is PostgreenBox => !!b);
+  const channels: PostgreenChannel[] = [];
+  for (const c of channelsRaw.filter(isObj).map(parseChannel)) {
+    if (c && !channels.some((x) => x.label === c.label)) channels.push(c);
+  }
+  return { id, name: idString(raw.name) ?? id, boxes, channels };
+}
+
+export function parseProfile(body: unknown): PostgreenProfile {
+  return { services: servicesOf(body).filter(isObj).map(parseService).filter((s): s is PostgreenService => !!s) };
+}
+
+/** The token from the body (`token`, `result.token`, `X-Auth-Token`); the header is looked at first by the caller. */
+export function tokenFromBody(body: unknown): string | undefined {
+  if (!isObj(body)) return undefined;
+  return idString(body.token) ?? idString(body['X-Auth-Token']) ?? (isObj(body.result) ? idString(body.result.token) : undefined);
+}
+
+export function parseOptionTypes(body: unknown): PostgreenOptionType[] {
+  const list = unwrap(body);
+  const out: PostgreenOptionType[] = [];
+  for (const t of asList<Obj>(list)) {
+    if (!isObj(t)) continue;
+    const id = idString(t.id);
+    const name = idString(t.name);
+    if (id && name) out.push({ ...t, id, name });
+  }
+  return out;
+}
+
+/**
+ * Options come either as an array of `{id, value, optionType}` entries, or
+ * (as the seed describes: "the object named with the print_mode id") as an
+ * object keyed by option type id whose values are the option lists.
+ */
+export function parseOptions(body: unknown): PostgreenOption[] {
+  const data = unwrap(body);
+  const out: PostgreenOption[] = [];
+  const add = (o: unknown, typeFallback?: string): void => {
+    if (!isObj(o)) return;
+    const id = idString(o.id);
+    const value = idString(o.value) ?? idString(o.name);
+    const typeRaw = o.optionType ?? o.type ?? o.typeId ?? o.optionTypeId;
+    const typeId = idString(isObj(typeRaw) ? typeRaw.id : typeRaw) ?? typeFallback;
+    if (id && value && typeId) out.push({ ...o, id, value, typeId });
+  };
+  if (Array.isArray(data)) {
+    for (const entry of data) {
+      // An array of `{<typeId>: [...]}` objects is the keyed form split up.
+      if (isObj(entry) && !('id' in entry)) for (const [k, v] of Object.entries(entry)) asList(v).forEach((o) => add(o, k));
+      else add(entry);
+    }
+  } else if (isObj(data)) {
+    for (const [typeId, list] of Object.entries(data)) asList(list).forEach((o) => add(o, typeId));
+  }
+  return out;
+}
+
+/** Name -> id lookups over the catalogue; values and ids are both accepted. */
+export class OptionLookup {
+  constructor(readonly catalogue: PostgreenOptionCatalogue) {}
+
+  type(nameOrId: string): PostgreenOptionType | undefined {
+    const t = this.catalogue.types;
+    return t.find((x) => x.name === nameOrId) ?? t.find((x) => x.id === nameOrId) ?? t.find((x) => x.name.toLowerCase() === nameOrId.toLowerCase());
+  }
+
+  valuesOf(typeId: string): PostgreenOption[] {
+    return this.catalogue.options.filter((o) => o.typeId === typeId);
+  }
+
+  /** The option id of `print_mode` = `2SIDE`, or undefined. */
+  optionId(typeName: string, value: string): string | undefined {
+    const type = this.type(typeName);
+    if (!type) return undefined;
+    const values = this.valuesOf(type.id);
+    return (values.find((o) => o.value === value) ?? values.find((o) => o.id === value) ?? values.find((o) => o.value.toLowerCase() === value.toLowerCase()))?.id;
+  }
+
+  option(id: string): PostgreenOption | undefined {
+    return this.catalogue.options.find((o) => o.id === id);
+  }
+}
+
+/** The catalogue as a flow reads it: types, options, and `optionsByName.print_mode.values["2SIDE"]` -> id. */
+export function catalogueView(c: PostgreenOptionCatalogue): {
+  optionTypes: PostgreenOptionType[];
+  options: PostgreenOption[];
+  optionsByName: Record<string, { typeId: string; values: Record<string, string> }>;
+} {
+  const optionsByName: Record<string, { typeId: string; values: Record<string, string> }> = {};
+  const unsafe = new Set(['__proto__', 'constructor', 'prototype']);
+  for (const t of c.types) {
+    if (unsafe.has(t.name)) continue;
+    const values: Record<string, string> = {};
+    for (const o of c.options) if (o.typeId === t.id && !unsafe.has(o.value)) values[o.value] = o.id;
+    optionsByName[t.name] = { typeId: t.id, values };
+  }
+  return { optionTypes: c.types, options: c.options, optionsByName };
+}

@@ -1,0 +1,78 @@
+/**
+ * fulfillment-track-shipment (PostGreen): a job's deliveries; once all are
+ * READY or OUTPUTTED, its shipments with tracking numbers and, on request,
+ * the proof files (ACKN, CERTIF, FAIL_PROOF, TRACKING_DETAIL), streamed into
+ * Buffers or a folder.
+ */
+import { NodeAPI, Node, NodeDef } from '../runtime/red';
+import { onInput } from '../runtime/input';
+import { postgreenClient } from '../runtime/postgreen';
+import { evaluate, numberProp } from '../runtime/props';
+import { busy, ok, waiting } from '../runtime/status';
+import { invalidInput } from '../core/errors';
+import { streamToBuffer, streamToFile } from '../core/download';
+import { jobIdsFrom } from '../providers/postgreen/capabilities';
+import { trackingFiles, trackingNumber } from '../providers/postgreen/parse';
+import { PostgreenTrackingFileName, TRACKING_FILE_NAMES } from '../providers/postgreen/types';
+
+const DONE = new Set(['READY', 'OUTPUTTED']);
+
+export = function register(RED: NodeAPI): void {
+  function TrackShipmentNode(this: Node, def: NodeDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const proofs = def.proofs === 'buffer' || def.proofs === 'file' ? def.proofs : 'none';
+    const maxBytes = numberProp(def.maxBufferMb, 20, 1) * 1024 * 1024;
+    const configuredNames = String(def.proofNames ?? 'ACKN,CERTIF,FAIL_PROOF').split(',').map((s) => s.trim()).filter(Boolean);
+
+    onInput(node, async (msg, send) => {
+      const client = postgreenClient(RED, def.account, 'track shipments');
+      const [jobId] = jobIdsFrom(msg.jobId ?? msg.payload, 'msg.payload');
+      const wanted = Array.isArray(msg.proofNames) ? msg.proofNames.map(String) : configuredNames;
+      for (const n of wanted) if (!TRACKING_FILE_NAMES.includes(n as PostgreenTrackingFileName)) throw invalidInput('proofNames', `"${n}" is not one of ${TRACKING_FILE_NAMES.join(', ')}`, 'postgreen');
+      let folder: string | undefined;
+      if (proofs === 'file') {
+        const value = await evaluate(RED, node, msg, def.folder, def.folderType);
+        if (typeof value !== 'string' || value.trim() === '') throw invalidInput('folder', 'set an output folder for the proofs', 'postgreen');
+        folder = value;
+      }
+      node.status(busy('reading deliveries'));
+      const deliveries = await client.deliveries(jobId);
+      const ready = deliveries.length > 0 && deliveries.every((d) => DONE.has(d.status));
+      const outputted = deliveries.filter((d) => d.status === 'OUTPUTTED').length;
+      const shipments = [];
+      if (ready) {
+        for (const d of deliveries) {
+          for (const s of d.shipments ?? []) {
+            const files = trackingFiles(s);
+            const entry: Record<string, unknown> = { shipmentId: s.id, deliveryId: d.id, status: s.status, trackingNumber: trackingNumber(s), files };
+            if (proofs !== 'none') {
+              const got: Record<string, unknown> = {};
+              for (const name of wanted.filter((n) => files.includes(n))) {
+                node.status(busy(`downloading ${name} ${s.id}`));
+                const file = await client.trackingFile(s.id, name as PostgreenTrackingFileName);
+                if (folder !== undefined) {
+                  const written = await streamToFile(file.stream, folder, file.filename, file.contentLength);
+                  got[name] = { filename: file.filename, path: written.path, size: written.bytes, contentType: file.contentType };
+                } else {
+                  const data = await streamToBuffer(file.stream, maxBytes, file.filename, file.contentLength);
+                  got[name] = { filename: file.filename, data, size: data.length, contentType: file.contentType };
+                }
+              }
+              entry.proofs = got;
+            }
+            shipments.push(entry);
+          }
+        }
+      }
+      msg.payload = deliveries;
+      msg.jobId = jobId;
+      msg.ready = ready;
+      msg.shipments = shipments;
+      if (!ready) node.status(waiting(deliveries.length === 0 ? 'no delivery yet' : `${deliveries.filter((d) => DONE.has(d.status)).length}/${deliveries.length} ready`));
+      else node.status(ok(`${outputted}/${deliveries.length} outputted, ${shipments.length} shipment(s)`));
+      send(msg);
+    });
+  }
+  RED.nodes.registerType('fulfillment-track-shipment', TrackShipmentNode);
+};
