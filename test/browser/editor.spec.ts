@@ -86,10 +86,11 @@ describe('editor in a real browser (chromium)', function () {
       if (n.type === 'fulfillment-callback') creds[n.id] = { secret: SANDBOX_CALLBACK_SECRET };
     }
     const userDir = makeUserDir(flows, creds);
-    // No flow-library catalogue: the browser stays on loopback.
+    // No flow-library catalogue: the browser stays on loopback. ACE instead of
+    // Monaco: no dialog here has a code editor, and Monaco triples the load time.
     fs.appendFileSync(
       path.join(userDir, 'settings.js'),
-      'module.exports.editorTheme = Object.assign({}, module.exports.editorTheme, { palette: { catalogues: [] } });\n',
+      'module.exports.editorTheme = Object.assign({}, module.exports.editorTheme, { palette: { catalogues: [] }, codeEditor: { lib: "ace" } });\n',
     );
     red = await startNodeRed(userDir);
     browser = await launch();

@@ -55,6 +55,10 @@ export async function openEditor(browser: Browser, url: string, locale = 'en-US'
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  // The console says only "Failed to load resource"; this says which one.
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
+  });
   await page.goto(`${url}/`, { waitUntil: 'domcontentloaded' });
   await page.waitForFunction(() => typeof RED !== 'undefined' && RED.nodes && RED.nodes.version() && $('.red-ui-flow-node-group').length > 0, null, { timeout: 30_000 });
   // Trays slide in with CSS transitions; the tests need not watch them slide.
@@ -93,7 +97,7 @@ export async function openDialog(page: Page, id: string): Promise<'node' | 'conf
     const same = el.data('fulfillmentLeft') === left;
     el.data('fulfillmentLeft', left);
     return same;
-  }, TRAY, { polling: 100 });
+  }, TRAY, { polling: 50 });
   return kind;
 }
 
