@@ -72,4 +72,4 @@ function prepareUserDir({ root, userDir, uiPort }) {
   fs.writeFileSync(credFile, JSON.stringify(creds, null, 2));
 }
 
-module.exports = { prepareUserDir, exampleFlows, SANDBOX_CREDENTIALS };
+module.exports = { prepareUserDir, exampleFlows, SANDBOX_CREDENTIALS, SANDBOX_CALLBACK_SECRET };

@@ -1,0 +1,132 @@
+/**
+ * A Node-RED editor in Debian's chromium, driven with playwright-core: the
+ * browser launch, the console-error watch and the editor actions the browser
+ * suite needs. Everything here talks to the editor the way a user's clicks
+ * do (RED.editor / RED.sidebar are the same calls the UI makes).
+ */
+import fs from 'fs';
+import { chromium, Browser, BrowserContext, Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+// The editor's globals; they exist only inside page.evaluate (in the browser).
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const RED: any;
+declare const $: any;
+
+export function chromiumInstalled(): boolean {
+  try {
+    fs.accessSync(CHROMIUM, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+export interface EditorPage {
+  page: Page;
+  context: BrowserContext;
+  /** Console errors and uncaught page errors since the last `takeErrors()`. */
+  takeErrors(): string[];
+}
+
+/**
+ * Opens the editor and waits until the flows are loaded. Requests that leave
+ * loopback are refused, so an editor that tries to reach the internet shows up
+ * as a console error instead of quietly hanging.
+ */
+export async function openEditor(browser: Browser, url: string, locale = 'en-US'): Promise<EditorPage> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 760 }, locale });
+  await context.route('**/*', (route) => {
+    const host = new URL(route.request().url()).hostname;
+    return host === '127.0.0.1' || host === 'localhost' ? route.continue() : route.abort();
+  });
+  const page = await context.newPage();
+  let errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  // The console says only "Failed to load resource"; this says which one.
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`);
+  });
+  await page.goto(`${url}/`, { waitUntil: 'domcontentloaded' });
+  await page.waitForFunction(() => typeof RED !== 'undefined' && RED.nodes && RED.nodes.version() && $('.red-ui-flow-node-group').length > 0, null, { timeout: 30_000 });
+  // Trays slide in with CSS transitions; the tests need not watch them slide.
+  await page.addStyleTag({ content: '.red-ui-tray, .red-ui-tray * { transition: none !important; }' });
+  return {
+    page,
+    context,
+    takeErrors: () => {
+      const e = errors;
+      errors = [];
+      return e;
+    },
+  };
+}
+
+const TRAY = '.red-ui-tray';
+
+/** Opens a node's edit dialog (config nodes too) and waits until it is filled. */
+export async function openDialog(page: Page, id: string): Promise<'node' | 'config'> {
+  const kind = await page.evaluate((nodeId: string) => {
+    const n = RED.nodes.node(nodeId);
+    if (!n) throw new Error(`no node ${nodeId} in the editor`);
+    if (n._def.category === 'config') {
+      RED.editor.editConfig('', n.type, n.id);
+      return 'config' as const;
+    }
+    RED.editor.edit(n);
+    return 'node' as const;
+  }, id);
+  const ok = kind === 'config' ? '#node-config-dialog-ok' : '#node-dialog-ok';
+  await page.locator(ok).waitFor({ state: 'visible' });
+  // The tray slides in; wait until it stopped moving before anyone looks at it.
+  await page.waitForFunction((sel: string) => {
+    const el = $(sel).last();
+    const left = el.offset() && el.offset().left;
+    const same = el.data('fulfillmentLeft') === left;
+    el.data('fulfillmentLeft', left);
+    return same;
+  }, TRAY, { polling: 50 });
+  return kind;
+}
+
+export async function closeDialog(page: Page, kind: 'node' | 'config', button: 'ok' | 'cancel'): Promise<void> {
+  const before = await page.locator(TRAY).count();
+  await page.click(kind === 'config' ? `#node-config-dialog-${button}` : `#node-dialog-${button}`);
+  await page.waitForFunction((n: number) => $('.red-ui-tray').length < n, before);
+}
+
+export async function screenshotDialog(page: Page, file: string): Promise<void> {
+  await page.locator(TRAY).last().screenshot({ path: file });
+}
+
+export interface HelpView {
+  title: string;
+  text: string;
+  headings: string[];
+}
+
+/** Shows a node type's help in the help sidebar and reads what it rendered. */
+export async function showHelp(page: Page, type: string): Promise<HelpView> {
+  return page.evaluate((t: string) => {
+    RED.sidebar.help.show(t);
+    const title = $('h1.red-ui-help-title:visible').last();
+    const body = title.parent().find('.red-ui-help').first();
+    return {
+      title: title.text(),
+      text: body.text().trim(),
+      headings: body.find('h3').map((_i: number, h: unknown) => $(h).text().trim()).get(),
+    };
+  }, type);
+}
