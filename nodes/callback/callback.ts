@@ -14,7 +14,7 @@ import { NodeAPI, Node, NodeDef, HttpRequest, HttpResponse, Handler } from '../r
 import { accountOf, capabilityOf } from '../runtime/account-ref';
 import { reportable } from '../runtime/input';
 import { ok, waiting } from '../runtime/status';
-import { numberProp } from '../runtime/props';
+import { numberSetting } from '../runtime/props';
 import { SeenKeys } from '../runtime/seen-keys';
 import { BodyTooLarge, drain, isJsonContentType, readLimitedBody, removeRoutes, routeTaken, sameSecret } from '../runtime/http-route';
 import { asFulfillmentError, FulfillmentError } from '../core/errors';
@@ -36,10 +36,10 @@ export = function register(RED: NodeAPI): void {
     const path = typeof def.path === 'string' ? def.path.trim().replace(/^\/+|\/+$/g, '') : '';
     const secret = node.credentials?.secret ?? '';
     const publicUrl = typeof def.publicUrl === 'string' && /^https?:\/\/[^/]/.test(def.publicUrl.trim()) ? def.publicUrl.trim() : DEFAULT_PUBLIC_URL;
-    const maxBytes = numberProp(def.maxBytes, 1024, 1) * 1024;
+    const maxBytes = numberSetting(node, def, 'maxBytes', 1024, 1) * 1024;
     const kind = typeof def.kind === 'string' && def.kind !== '' ? def.kind : undefined;
     const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
-    const seen = new SeenKeys(node, numberProp(def.dedupeWindow, 86_400, 0) * 1000, store);
+    const seen = new SeenKeys(node, numberSetting(node, def, 'dedupeWindow', 86_400, 0) * 1000, store);
     const route = `${CALLBACK_PREFIX}/${path}`;
     let closed = false;
     let received = 0;

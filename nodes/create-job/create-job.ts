@@ -6,7 +6,7 @@
 import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { onInput } from '../runtime/input';
 import { postgreenClient } from '../runtime/postgreen';
-import { evaluate, numberProp } from '../runtime/props';
+import { evaluate, numberSetting } from '../runtime/props';
 import { contextLedger } from '../runtime/ledger-store';
 import { IdempotencyGuard, idempotencyKey } from '../core/idempotency';
 import { busy, ok, waiting } from '../runtime/status';
@@ -23,7 +23,7 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const node = this;
     const mode: Mode = def.mode === 'autocreate' || def.mode === 'mailmerge' ? def.mode : 'classic';
-    const windowMs = numberProp(def.dedupeWindow, 3600, 0) * 1000;
+    const windowMs = numberSetting(node, def, 'dedupeWindow', 3600, 0) * 1000;
     const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
     const guard = new IdempotencyGuard(contextLedger(node, store, 'job_'), windowMs);
 

@@ -6,7 +6,7 @@ import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { onInput } from '../runtime/input';
 import { accountOf, capabilityOf } from '../runtime/account-ref';
 import { busy, ok } from '../runtime/status';
-import { numberProp } from '../runtime/props';
+import { numberSetting } from '../runtime/props';
 import { contextLedger } from '../runtime/ledger-store';
 import { IdempotencyGuard, idempotencyKey } from '../core/idempotency';
 import { asFulfillmentError, invalidInput } from '../core/errors';
@@ -16,7 +16,7 @@ export = function register(RED: NodeAPI): void {
   function PlaceOrderNode(this: Node, def: NodeDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
-    const windowMs = numberProp(def.dedupeWindow, 86_400, 0) * 1000;
+    const windowMs = numberSetting(node, def, 'dedupeWindow', 86_400, 0) * 1000;
     const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
     const guard = new IdempotencyGuard(contextLedger(node, store), windowMs);
 

@@ -9,7 +9,7 @@ import { NodeAPI, Node, NodeDef, NodeMessage } from '../runtime/red';
 import { onInput, reportable } from '../runtime/input';
 import { accountOf, capabilityOf } from '../runtime/account-ref';
 import { busy, ok, waiting } from '../runtime/status';
-import { contextGet, contextSet, numberProp } from '../runtime/props';
+import { contextGet, contextSet, numberSetting } from '../runtime/props';
 import { persistableMeta } from '../runtime/message';
 import { Poller, PollReport, WatchEntry } from '../core/poller';
 import { asFulfillmentError, FulfillmentError } from '../core/errors';
@@ -22,7 +22,10 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const node = this;
     const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
-    const maxWaitMs = numberProp(def.maxWait, 3600, 0) * 1000;
+    const maxWaitMs = numberSetting(node, def, 'maxWait', 3600, 0) * 1000;
+    // Read at deploy, so a bad value is reported then; empty means the provider's advice.
+    const configuredInterval = numberSetting(node, def, 'interval', NaN, 1, "the provider's default");
+    const intervalS = Number.isNaN(configuredInterval) ? undefined : configuredInterval;
     let poller: Poller<Meta> | undefined;
     let failing = false;
     let closed = false;
@@ -58,7 +61,7 @@ export = function register(RED: NodeAPI): void {
       if (poller) return poller;
       const cap = statusCap();
       const kind = cap.kinds.find((k) => k.name === kindOf()) ?? cap.kinds[0];
-      const intervalMs = def.interval === '' || def.interval === undefined ? kind.defaultIntervalMs : numberProp(def.interval, kind.defaultIntervalMs / 1000, 1) * 1000;
+      const intervalMs = intervalS === undefined ? kind.defaultIntervalMs : intervalS * 1000;
       poller = new Poller<Meta>({
         intervalMs,
         maxWaitMs,

@@ -6,7 +6,7 @@ import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { onInput } from '../runtime/input';
 import { accountOf, capabilityOf } from '../runtime/account-ref';
 import { busy, ok } from '../runtime/status';
-import { evaluate, numberProp } from '../runtime/props';
+import { evaluate, numberSetting } from '../runtime/props';
 import { streamToBuffer, streamToFile } from '../core/download';
 import { invalidInput } from '../core/errors';
 import { refuseNonFile } from '../core/download';
@@ -16,7 +16,7 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const node = this;
     const toFile = def.output === 'file';
-    const maxBytes = numberProp(def.maxBufferMb, 50, 1) * 1024 * 1024;
+    const maxBytes = numberSetting(node, def, 'maxBufferMb', 50, 1) * 1024 * 1024;
 
     onInput(node, async (msg, send) => {
       const account = accountOf(RED, def.account);

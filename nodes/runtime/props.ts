@@ -1,5 +1,5 @@
 /** Reading typedInput properties (msg / flow / global / env / str / num / json). */
-import { NodeAPI, Node, NodeMessage, ContextStore } from './red';
+import { NodeAPI, Node, NodeDef, NodeMessage, ContextStore } from './red';
 
 export function evaluate(RED: NodeAPI, node: Node, msg: NodeMessage | undefined, value: unknown, type: unknown): Promise<unknown> {
   const t = typeof type === 'string' && type !== '' ? type : 'str';
@@ -18,7 +18,24 @@ export function contextSet(store: ContextStore, key: string, value: unknown, sto
 }
 
 export function numberProp(value: unknown, fallback: number, min: number): number {
-  const n = typeof value === 'number' ? value : parseFloat(String(value ?? ''));
+  if (value === undefined || value === null || value === '') return fallback;
+  const n = typeof value === 'number' ? value : Number(String(value).trim());
   if (!Number.isFinite(n)) return fallback;
   return Math.max(min, n);
+}
+
+/**
+ * A numeric node setting. Flows imported from a file or the admin API skip the
+ * editor's checks, so a value that is not a number (or below the minimum) is
+ * named in a warning instead of being replaced silently.
+ */
+export function numberSetting(node: Node, def: NodeDef, key: string, fallback: number, min: number, fallbackLabel = String(fallback)): number {
+  const raw = def[key];
+  const value = numberProp(raw, fallback, min);
+  if (raw !== undefined && raw !== null && raw !== '') {
+    const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
+    if (!Number.isFinite(n)) node.warn(`${key}: "${String(raw).slice(0, 40)}" is not a number; using ${fallbackLabel}`);
+    else if (n < min) node.warn(`${key}: ${n} is below the minimum ${min}; using ${min}`);
+  }
+  return value;
 }

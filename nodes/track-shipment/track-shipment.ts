@@ -7,7 +7,7 @@
 import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { onInput } from '../runtime/input';
 import { postgreenClient } from '../runtime/postgreen';
-import { evaluate, numberProp } from '../runtime/props';
+import { evaluate, numberSetting } from '../runtime/props';
 import { busy, ok, waiting } from '../runtime/status';
 import { invalidInput } from '../core/errors';
 import { streamToBuffer, streamToFile } from '../core/download';
@@ -22,7 +22,7 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const node = this;
     const proofs = def.proofs === 'buffer' || def.proofs === 'file' ? def.proofs : 'none';
-    const maxBytes = numberProp(def.maxBufferMb, 20, 1) * 1024 * 1024;
+    const maxBytes = numberSetting(node, def, 'maxBufferMb', 20, 1) * 1024 * 1024;
     const configuredNames = String(def.proofNames ?? 'ACKN,CERTIF,FAIL_PROOF').split(',').map((s) => s.trim()).filter(Boolean);
 
     onInput(node, async (msg, send) => {

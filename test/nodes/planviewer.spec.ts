@@ -239,6 +239,14 @@ describe('Planviewer nodes in a real runtime against the sandbox', function () {
     assert.match((all[1].error as { message: string }).message, /did not finish/);
   });
 
+  it('warns about a numeric setting that is not a number (a flow file skips the editor checks)', async () => {
+    const flow = chainFlow().map((n) => (n.id === 'order' ? { ...n, dedupeWindow: 'abc' } : n.id === 'poll' ? { ...n, interval: 0.1 } : n));
+    await helper.load(allNodes(), flow, CREDS);
+    const warnings = helper.log().args.map((a) => JSON.stringify(a)).filter((t) => t.includes('"level":30'));
+    assert.ok(warnings.some((w) => w.includes('dedupeWindow: \\"abc\\" is not a number; using 86400')), warnings.join('\n'));
+    assert.ok(warnings.some((w) => w.includes('interval: 0.1 is below the minimum 1; using 1')), warnings.join('\n'));
+  });
+
   it('refuses to send without credentials, naming what is missing', async () => {
     await helper.load(allNodes(), chainFlow(), {});
     const errors = collect('errors');

@@ -34,7 +34,8 @@ export class PlanviewerClient {
   constructor(options: PlanviewerClientOptions) {
     const redactor = new Redactor();
     redactor.add(options.apiSecret);
-    this.maxUrlLength = options.maxUrlLength ?? 4000;
+    // Under the 8 KB request line most servers accept (Apache 8190, nginx 8k), with room for headers.
+    this.maxUrlLength = options.maxUrlLength ?? 7500;
     this.http = new HttpClient({
       provider: PROVIDER,
       baseUrl: options.baseUrl || PLANVIEWER_DEFAULT_BASE_URL,
