@@ -5,7 +5,7 @@
  */
 import { Sandbox } from '../sandbox/server';
 import { helper, allNodes, accountNode } from '../test/support/red';
-import { record } from './table';
+import { record, unspy } from './table';
 
 export async function polling(jobs: number): Promise<void> {
   const sandbox = new Sandbox({ planviewerDailyCap: Number.MAX_SAFE_INTEGER });
@@ -27,6 +27,7 @@ export async function polling(jobs: number): Promise<void> {
     { id: 'bad', type: 'helper', z: 'f1' },
     { id: 'progress', type: 'helper', z: 'f1' },
   ], { acc: { apiKey: 'k', apiSecret: 's' } });
+  unspy();
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const heapBefore = process.memoryUsage().heapUsed;

@@ -15,18 +15,32 @@ import { markdown } from './table';
 
 const quick = process.env.BENCH_QUICK === '1';
 
+/** BENCH_ONLY=throughput,session,polling,memory,startup runs a subset. */
+const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
+const want = (name: string): boolean => only.length === 0 || only.includes(name);
+
 async function main(): Promise<void> {
   process.stdout.write(`node-red-contrib-fulfillment benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}${quick ? ' (quick)' : ''}\n\n`);
-  process.stdout.write('1. Throughput (sandbox on loopback, 32 in flight)\n');
-  await throughput(quick ? 1000 : 10_000);
-  process.stdout.write('2. Session cost\n');
-  await sessionCost(quick ? 100 : 1000);
-  process.stdout.write('3. Polling cost\n');
-  await polling(quick ? 200 : 1000);
-  process.stdout.write('4. Upload and download memory\n');
-  await downloadMemory(quick ? 50 : 200);
-  process.stdout.write('5. Start-up and size\n');
-  await startup(quick ? 1 : 3);
+  if (want('throughput')) {
+    process.stdout.write('1. Throughput (sandbox on loopback, 32 in flight)\n');
+    await throughput(quick ? 1000 : 10_000);
+  }
+  if (want('session')) {
+    process.stdout.write('2. Session cost\n');
+    await sessionCost(quick ? 100 : 1000);
+  }
+  if (want('polling')) {
+    process.stdout.write('3. Polling cost\n');
+    await polling(quick ? 200 : 1000);
+  }
+  if (want('memory')) {
+    process.stdout.write('4. Upload and download memory\n');
+    await downloadMemory(quick ? 50 : 200);
+  }
+  if (want('startup')) {
+    process.stdout.write('5. Start-up and size\n');
+    await startup(quick ? 1 : 3);
+  }
   const out = path.resolve(__dirname, '..', '..', 'bench-results.md');
   fs.writeFileSync(out, `${markdown()}\n`);
   process.stdout.write(`\nTable written to ${out}\n`);

@@ -8,7 +8,7 @@ import http from 'http';
 import axios from 'axios';
 import { Sandbox } from '../sandbox/server';
 import { helper, allNodes, accountNode } from '../test/support/red';
-import { record, percentile } from './table';
+import { record, percentile, unspy } from './table';
 
 const coreHttpRequest = (): unknown => require(path.join(path.dirname(require.resolve('@node-red/nodes/package.json')), 'core', 'network', '21-httprequest.js'));
 const KEY = 'bench-key';
@@ -127,6 +127,7 @@ export async function throughput(n: number, concurrency = 32): Promise<void> {
     core: { user: KEY, password: SECRET },
     coreGet: { user: KEY, password: SECRET },
   });
+  unspy();
   const body = (i: number) => ({ uuids: [uuidOf(i)] });
   const msg = (i: number) => ({ payload: body(i) });
   // Warm both paths so JIT and sockets are comparable.
