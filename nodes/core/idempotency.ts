@@ -43,6 +43,11 @@ export class IdempotencyGuard {
 
   constructor(private readonly storage: LedgerStorage, private readonly windowMs: number, private readonly now: () => number = Date.now) {}
 
+  /** A window of 0 turns the guard off: callers need not compute keys then. */
+  get enabled(): boolean {
+    return this.windowMs > 0;
+  }
+
   private fresh(entry: LedgerEntry | undefined): entry is LedgerEntry {
     return !!entry && typeof entry.at === 'number' && this.now() - entry.at < this.windowMs;
   }

@@ -8,9 +8,10 @@ import { onInput } from '../runtime/input';
 import { postgreenClient } from '../runtime/postgreen';
 import { evaluate, numberSetting } from '../runtime/props';
 import { contextLedger } from '../runtime/ledger-store';
+import { explicitIdempotencyKey, sendOnce } from '../runtime/send-once';
 import { IdempotencyGuard, idempotencyKey } from '../core/idempotency';
 import { busy, ok, waiting } from '../runtime/status';
-import { asFulfillmentError, FulfillmentError, invalidInput } from '../core/errors';
+import { FulfillmentError, invalidInput } from '../core/errors';
 import { assertNoPollution, isPlainObject } from '../core/validate';
 import { fileLabel, filesFingerprint, filesFromPayload } from '../providers/postgreen/input';
 import { notEligibleCount } from '../providers/postgreen/parse';
@@ -54,24 +55,12 @@ export = function register(RED: NodeAPI): void {
         request.packRequirements = req as PostgreenCreateJobRequest['packRequirements'];
       }
       if (msg.serviceFiles !== undefined) request.serviceFiles = msg.serviceFiles as Record<string, string[]>;
-      const explicitKey = msg.idempotencyKey;
-      if (explicitKey !== undefined && (typeof explicitKey !== 'string' || explicitKey === '' || explicitKey.length > 200)) {
-        throw invalidInput('msg.idempotencyKey', 'must be a non-empty string of at most 200 characters', 'postgreen');
-      }
-      const fingerprint = explicitKey === undefined ? await filesFingerprint(files) : undefined;
+      const explicitKey = explicitIdempotencyKey(msg, 'postgreen');
+      const fingerprint = explicitKey === undefined && guard.enabled ? await filesFingerprint(files) : undefined;
       const key = explicitKey ?? (fingerprint ? idempotencyKey('postgreen', { serviceId, jobName, mode, packRequirements: request.packRequirements ?? null, files: fingerprint }) : undefined);
-      if (key) await guard.claim(key, 'postgreen');
       node.status(busy(`uploading ${files.length} file(s)`));
-      let job;
-      try {
-        job = await client.createJob(request);
-      } catch (e) {
-        const fe = asFulfillmentError(e, 'postgreen');
-        if (key) await guard.settle(key, fe.outcomeUnknown ? { state: 'unknown' } : { state: 'failed' });
-        throw fe;
-      }
       // A PROCESSING_ERROR job holds nothing to deliver: the same files may be sent again.
-      if (key) await guard.settle(key, job.status === 'PROCESSING_ERROR' ? { state: 'failed' } : { state: 'placed', answer: job });
+      const job = await sendOnce(guard, key, 'postgreen', () => client.createJob(request), (j) => (j.status === 'PROCESSING_ERROR' ? { state: 'failed' } : { state: 'placed', answer: j }));
       if (key) msg.idempotencyKey = key;
       msg.jobId = job.jobId;
       msg.payload = job;

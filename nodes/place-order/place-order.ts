@@ -8,8 +8,8 @@ import { accountOf, capabilityOf } from '../runtime/account-ref';
 import { busy, ok } from '../runtime/status';
 import { numberSetting } from '../runtime/props';
 import { contextLedger } from '../runtime/ledger-store';
+import { explicitIdempotencyKey, sendOnce } from '../runtime/send-once';
 import { IdempotencyGuard, idempotencyKey } from '../core/idempotency';
-import { asFulfillmentError, invalidInput } from '../core/errors';
 import { assertNoPollution } from '../core/validate';
 
 export = function register(RED: NodeAPI): void {
@@ -25,25 +25,13 @@ export = function register(RED: NodeAPI): void {
       const order = capabilityOf(account, 'order', 'place orders');
       assertNoPollution(msg.payload, 'msg.payload');
       const body = order.prepare(msg.payload);
-      const explicitKey = msg.idempotencyKey;
-      if (explicitKey !== undefined && (typeof explicitKey !== 'string' || explicitKey === '' || explicitKey.length > 200)) {
-        throw invalidInput('msg.idempotencyKey', 'must be a non-empty string of at most 200 characters');
-      }
-      const key = explicitKey ?? idempotencyKey(account.provider, body);
-      await guard.claim(key, account.provider);
+      const explicitKey = explicitIdempotencyKey(msg);
+      const key = explicitKey ?? (guard.enabled ? idempotencyKey(account.provider, body) : undefined);
       node.status(busy(`ordering (${account.provider})`));
-      let result;
-      try {
-        result = await order.place(body);
-      } catch (e) {
-        const fe = asFulfillmentError(e, account.provider);
-        await guard.settle(key, fe.outcomeUnknown ? { state: 'unknown' } : { state: 'failed' });
-        throw fe;
-      }
-      await guard.settle(key, { state: 'placed', answer: result.payload });
+      const result = await sendOnce(guard, key, account.provider, () => order.place(body), (r) => ({ state: 'placed', answer: r.payload }));
       msg.payload = result.payload;
       Object.assign(msg, result.fields);
-      msg.idempotencyKey = key;
+      if (key) msg.idempotencyKey = key;
       node.status(ok(`ordered ${new Date().toLocaleTimeString()}`));
       send(msg);
     });
