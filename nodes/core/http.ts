@@ -12,6 +12,7 @@ import FormData from 'form-data';
 import { FulfillmentError, ErrorKind, SentRequest } from './errors';
 import { Redactor } from './redact';
 import { DEFAULT_RETRY, RetryPolicy, backoffDelay, parseRetryAfter, sleep } from './retry';
+import { Shape, ShapeMismatch } from './shape';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type QueryValue = string | number | boolean | undefined | ReadonlyArray<string | number>;
@@ -42,6 +43,12 @@ export interface RequestSpec {
   noAuth?: boolean;
   /** What the error should show as the sent body instead of `json` (e.g. a list of files). */
   describeBody?: unknown;
+  /**
+   * The documented shape of a 2xx JSON answer. An answer that does not fit is
+   * an error; for a request that is not safe to retry (it may have created
+   * something) the error is `outcome_unknown`, so the repeat guard keeps the key.
+   */
+  expect?: Shape<unknown>;
 }
 
 export interface HttpResponse<T> {
@@ -131,6 +138,8 @@ export class HttpClient {
     return qs ? `${base}?${qs}` : base;
   }
 
+  request<T>(spec: RequestSpec & { expect: Shape<T> }): Promise<HttpResponse<T>>;
+  request<T = unknown>(spec: RequestSpec): Promise<HttpResponse<T>>;
   async request<T = unknown>(spec: RequestSpec): Promise<HttpResponse<T>> {
     if (this.closed) {
       throw new FulfillmentError({ provider: this.provider, kind: 'cancelled', message: `${this.provider}: the account was closed (redeploy or shutdown)` });
@@ -225,20 +234,52 @@ export class HttpClient {
     if (kind === 'buffer') return { status: response.status, headers, data: buffer as unknown as T, requestId };
     const text = buffer.toString('utf8');
     if (kind === 'text') return { status: response.status, headers, data: text as unknown as T, requestId };
-    if (text.trim() === '') return { status: response.status, headers, data: undefined as unknown as T, requestId };
-    try {
-      return { status: response.status, headers, data: JSON.parse(text) as T, requestId };
-    } catch {
-      throw new FulfillmentError({
-        provider: this.provider,
-        kind: 'malformed_response',
-        status: response.status,
-        message: `${this.provider}: the answer to ${spec.method} ${spec.path} is not valid JSON`,
-        requestId,
-        request: sent(),
-        response: this.redactor.text(text.slice(0, MAX_ERROR_BODY_CHARS)),
-      });
+    let data: unknown;
+    if (text.trim() !== '') {
+      try {
+        data = JSON.parse(text);
+      } catch {
+        throw this.unreadableAnswer(spec, response.status, 'it is not valid JSON', text, requestId, sent());
+      }
     }
+    if (spec.expect) data = this.checkAnswer(spec.expect, data, spec, response.status, requestId, sent());
+    return { status: response.status, headers, data: data as T, requestId };
+  }
+
+  /**
+   * Checks an answer the client parsed itself (XML, say) against its shape,
+   * with the same error as a JSON answer of the wrong shape.
+   */
+  checkAnswer<T>(shape: Shape<T>, data: unknown, spec: Pick<RequestSpec, 'method' | 'path' | 'safeToRetry'>, status: number, requestId?: string, sent?: SentRequest): T {
+    try {
+      return shape.check(data, 'answer');
+    } catch (e) {
+      if (!(e instanceof ShapeMismatch)) throw e;
+      throw this.unreadableAnswer(spec, status, `it does not have the documented shape (${e.message})`, data, requestId, sent);
+    }
+  }
+
+  /**
+   * A 2xx answer that cannot be read. For a read it is `malformed_response`;
+   * for a call that creates or changes something the provider has accepted
+   * it, so it is `outcome_unknown`: never resend without checking.
+   */
+  unreadableAnswer(spec: Pick<RequestSpec, 'method' | 'path' | 'safeToRetry'>, status: number, why: string, body: unknown, requestId?: string, sent?: SentRequest): FulfillmentError {
+    const safe = spec.safeToRetry ?? (spec.method === 'GET' || spec.method === 'HEAD');
+    const what = `${spec.method} ${spec.path}`;
+    const shown = typeof body === 'string' ? this.redactor.text(body.slice(0, MAX_ERROR_BODY_CHARS)) : boundedData(this.redactor.data(body));
+    return new FulfillmentError({
+      provider: this.provider,
+      kind: safe ? 'malformed_response' : 'outcome_unknown',
+      status,
+      providerCode: safe ? undefined : 'answer_unreadable',
+      message: this.redactor.text(safe
+        ? `${this.provider}: the answer to ${what} (HTTP ${status}) cannot be read: ${why}`
+        : `${this.provider}: the provider accepted ${what} (HTTP ${status}) but its answer cannot be read: ${why}; it has probably been done: check with the provider before sending it again`),
+      requestId,
+      request: sent,
+      response: shown,
+    });
   }
 
   private async statusError(response: AxiosResponse, spec: RequestSpec, sent: () => SentRequest): Promise<FulfillmentError> {
@@ -294,6 +335,17 @@ export class HttpClient {
   get isClosed(): boolean {
     return this.closed;
   }
+}
+
+/** Keeps an unreadable answer in an error small: a huge parsed body becomes its first characters. */
+function boundedData(data: unknown): unknown {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(data);
+  } catch {
+    return String(data).slice(0, MAX_ERROR_BODY_CHARS);
+  }
+  return text !== undefined && text.length > MAX_ERROR_BODY_CHARS ? `${text.slice(0, MAX_ERROR_BODY_CHARS)}…` : data;
 }
 
 function is2xx(status: number): boolean {
