@@ -10,6 +10,7 @@ import { CredentialKey } from '../core/descriptor';
 import { settingsFrom } from '../runtime/account-settings';
 import { FulfillmentError } from '../core/errors';
 import { registerAccountAdmin } from './admin';
+import { isSandboxUrl } from './sandbox';
 
 export = function register(RED: NodeAPI): void {
   function AccountNodeCtor(this: Node, def: NodeDef): void {
@@ -20,6 +21,8 @@ export = function register(RED: NodeAPI): void {
     let closed = false;
     self.provider = descriptor?.name ?? String(def.provider ?? '');
     self.descriptor = descriptor;
+    // Read by the nodes that use this account, for their "sandbox" / "live" status.
+    (self as AccountNode & { sandbox: boolean }).sandbox = isSandboxUrl(descriptor?.sandboxPath, def.baseUrl);
 
     self.handle = () => {
       if (closed) throw new FulfillmentError({ kind: 'cancelled', message: 'the account is being closed (redeploy)' });

@@ -1,28 +1,115 @@
 /**
- * Admin endpoint behind the account dialog's "test connection" button. It
- * tests the deployed account (credentials never travel back to the editor)
- * and always needs the editor's write permission.
+ * Admin endpoints behind the account dialog and the editors' live lists.
+ *
+ * POST /fulfillment/account/:id/test (fulfillment-account.write): tests an
+ * account. With a body (the dialog's values) it tests those, before any
+ * deploy; secrets the editor only knows as stored (`{stored: true}`) are
+ * taken from the deployed account's credentials. Without a body it tests the
+ * deployed account. Nothing of the request is logged, and the answer carries
+ * the provider's verdict only (error texts are redacted by the client).
+ *
+ * GET /fulfillment/account/:id/choices/:list (fulfillment-account.read): one
+ * of the deployed account's live lists (`capabilities.choices`), as
+ * `{value, label}` entries for the editor's suggestions.
  */
-import { NodeAPI, HttpRequest, HttpResponse } from '../runtime/red';
+import { NodeAPI, HttpRequest, HttpResponse, NodeDef } from '../runtime/red';
 import { AccountNode } from '../runtime/account-ref';
+import { settingsFrom } from '../runtime/account-settings';
+import { createProvider, ProviderHandle } from '../providers';
+import { CREDENTIAL_KEYS } from '../core/descriptor';
 import { asFulfillmentError } from '../core/errors';
+import { isPlainObject } from '../core/validate';
+
+type Credentials = Record<string, string | undefined>;
+
+interface CredentialStore {
+  getCredentials?(id: string): Credentials | undefined;
+}
+
+const ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** What the deployed account (or a stored credential) knows, never sent back to the editor. */
+function storedCredentials(RED: NodeAPI, id: string): Credentials {
+  const fromRuntime = (RED.nodes as unknown as CredentialStore).getCredentials?.(id);
+  if (fromRuntime) return fromRuntime;
+  const node = RED.nodes.getNode(id) as AccountNode | null;
+  return node?.credentials ?? {};
+}
+
+/** The dialog's values as the account node's properties and credentials. */
+function fromDialog(RED: NodeAPI, id: string, body: Record<string, unknown>): { def: NodeDef; creds: Credentials } {
+  const settings = isPlainObject(body.settings) ? body.settings : {};
+  const given = isPlainObject(body.credentials) ? body.credentials : {};
+  const def: NodeDef = {
+    ...settings,
+    id,
+    type: 'fulfillment-account',
+    provider: body.provider,
+    baseUrl: body.baseUrl,
+    timeout: body.timeout,
+    maxResponseMb: body.maxResponseMb,
+  };
+  let stored: Credentials | undefined;
+  const creds: Credentials = {};
+  for (const key of CREDENTIAL_KEYS) {
+    const v = given[key];
+    if (typeof v === 'string') creds[key] = v;
+    else if (isPlainObject(v) && v.stored === true) creds[key] = (stored ??= storedCredentials(RED, id))[key];
+  }
+  return { def, creds };
+}
+
+async function probeOf(handle: ProviderHandle): Promise<string> {
+  const probe = handle.capabilities.probe;
+  return probe ? probe() : `${handle.provider}: account configured (this provider has no cheap test call)`;
+}
 
 export function registerAccountAdmin(RED: NodeAPI): void {
   RED.httpAdmin.post('/fulfillment/account/:id/test', RED.auth.needsPermission('fulfillment-account.write'), (req: HttpRequest, res: HttpResponse) => {
-    const account = RED.nodes.getNode(req.params.id) as AccountNode | null;
-    if (!account || typeof account.handle !== 'function') {
-      res.status(404).json({ ok: false, message: 'deploy the account first, then test it' });
+    const id = req.params.id;
+    const body = isPlainObject(req.body) && typeof req.body.provider === 'string' ? req.body : undefined;
+    if (!ID.test(id)) {
+      res.status(400).json({ ok: false, message: 'not an account id' });
       return;
     }
-    Promise.resolve()
-      .then(async () => {
-        const probe = account.handle().capabilities.probe;
-        if (!probe) return `${account.provider}: account configured (this provider has no cheap test call)`;
-        return probe();
-      })
+    const test = async (): Promise<string> => {
+      if (body) {
+        const { def, creds } = fromDialog(RED, id, body);
+        // A client of its own, closed after the test: the deployed account keeps its connection.
+        const handle = createProvider(settingsFrom(def, creds));
+        try {
+          return await probeOf(handle);
+        } finally {
+          await handle.close().catch(() => undefined);
+        }
+      }
+      const account = RED.nodes.getNode(id) as AccountNode | null;
+      if (!account || typeof account.handle !== 'function') throw new Error('deploy the account first, then test it');
+      return probeOf(account.handle());
+    };
+    test()
       .then(
         (message) => res.json({ ok: true, message }),
         (e) => res.json({ ok: false, message: asFulfillmentError(e).message }),
+      )
+      .catch(() => undefined);
+  });
+
+  RED.httpAdmin.get('/fulfillment/account/:id/choices/:list', RED.auth.needsPermission('fulfillment-account.read'), (req: HttpRequest, res: HttpResponse) => {
+    const account = RED.nodes.getNode(req.params.id) as AccountNode | null;
+    if (!account || typeof account.handle !== 'function') {
+      res.status(404).json({ ok: false, message: 'deploy the account first' });
+      return;
+    }
+    Promise.resolve()
+      .then(() => {
+        const list = account.handle().capabilities.choices?.[req.params.list];
+        if (!list) return undefined;
+        return list();
+      })
+      .then(
+        (choices) => (choices ? res.json({ ok: true, choices }) : res.status(404).json({ ok: false, message: `${account.provider} offers no list "${req.params.list}"` })),
+        (e) => res.status(502).json({ ok: false, message: asFulfillmentError(e).message }),
       )
       .catch(() => undefined);
   });

@@ -7,7 +7,7 @@ import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { onInput } from '../runtime/input';
 import { clientFor } from '../runtime/account-ref';
 import type { PostgreenClient } from '../providers/postgreen/client';
-import { busy, ok } from '../runtime/status';
+import { busy, clock, markAccount, ok, statusTexts } from '../runtime/status';
 import { catalogueView } from '../providers/postgreen/profile';
 import { registerPostgreenAdmin } from './admin';
 
@@ -15,14 +15,16 @@ export = function register(RED: NodeAPI): void {
   function AuthenticateNode(this: Node, def: NodeDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
+    const say = statusTexts(RED, node, 'authenticate');
+    markAccount(RED, node, def.account);
     onInput(node, async (msg, send) => {
       const client = clientFor<PostgreenClient>(RED, def.account, node.type, 'authenticate');
-      node.status(busy('authenticating'));
+      node.status(busy(say('authenticating')));
       const profile = msg.reauthenticate === true ? await client.authenticate() : await client.profile();
       const catalogue = await client.optionCatalogue(msg.reload === true);
       msg.payload = { services: profile.services, ...catalogueView(catalogue) };
       msg.services = profile.services;
-      node.status(ok(`${profile.services.length} service(s), ${catalogue.types.length} option types`));
+      node.status(ok(say('done', { count: profile.services.length, time: clock() })));
       send(msg);
     });
   }

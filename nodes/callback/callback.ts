@@ -13,7 +13,7 @@
 import { NodeAPI, Node, NodeDef, HttpRequest, HttpResponse, Handler } from '../runtime/red';
 import { accountOf, capabilityOf } from '../runtime/account-ref';
 import { reportable } from '../runtime/input';
-import { ok, waiting } from '../runtime/status';
+import { clock, failed, ok, statusTexts, waiting } from '../runtime/status';
 import { numberSetting } from '../runtime/props';
 import { SeenKeys } from '../runtime/seen-keys';
 import { BodyTooLarge, drain, isJsonContentType, readLimitedBody, removeRoutes, routeTaken, sameSecret } from '../runtime/http-route';
@@ -36,10 +36,11 @@ export = function register(RED: NodeAPI): void {
     const path = typeof def.path === 'string' ? def.path.trim().replace(/^\/+|\/+$/g, '') : '';
     const secret = node.credentials?.secret ?? '';
     const publicUrl = typeof def.publicUrl === 'string' && /^https?:\/\/[^/]/.test(def.publicUrl.trim()) ? def.publicUrl.trim() : DEFAULT_PUBLIC_URL;
-    const maxBytes = numberSetting(node, def, 'maxBytes', 1024, 1) * 1024;
+    const say = statusTexts(RED, node, 'callback');
+    const maxBytes = numberSetting(RED, node, def, 'maxBytes', 1024, 1) * 1024;
     const kind = typeof def.kind === 'string' && def.kind !== '' ? def.kind : undefined;
     const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
-    const seen = new SeenKeys(node, numberSetting(node, def, 'dedupeWindow', 86_400, 0) * 1000, store);
+    const seen = new SeenKeys(node, numberSetting(RED, node, def, 'dedupeWindow', 86_400, 0) * 1000, store);
     const route = `${CALLBACK_PREFIX}/${path}`;
     let closed = false;
     let received = 0;
@@ -49,13 +50,12 @@ export = function register(RED: NodeAPI): void {
     const output = async (events: CallbackEvent[]): Promise<void> => {
       for (const event of events) {
         if (!(await seen.first(event.dedupeKey))) {
-          if (!closed) node.status(ok(`repeat dropped · ${received} received`));
+          if (!closed) node.status(ok(say('repeat', { count: received })));
           continue;
         }
         if (closed) return;
         received++;
-        const status = typeof event.fields.status === 'string' ? ` ${event.fields.status}` : '';
-        node.status(ok(`${String(event.fields.eventType ?? 'callback')}${status} · ${received} received`));
+        node.status(ok(say('received', { count: received, time: clock() })));
         node.send({ ...event.fields, payload: event.payload, dedupeKey: event.dedupeKey, callback: { path, kind: kind ?? event.fields.eventType, receivedAt: new Date().toISOString() } });
       }
     };
@@ -109,7 +109,7 @@ export = function register(RED: NodeAPI): void {
           return;
         }
         reply(res, 503, { status: 'error', message: 'callback endpoint not ready' });
-        node.status({ fill: 'red', shape: 'ring', text: fe.message.slice(0, 60) });
+        node.status(failed(say('notReady')));
         node.error(reportable(fe), { payload: body });
         return;
       }
@@ -126,19 +126,19 @@ export = function register(RED: NodeAPI): void {
 
     const handlers = [handler];
     if (!RED.httpNode) {
-      node.status({ fill: 'red', shape: 'ring', text: 'HTTP nodes are disabled' });
+      node.status(failed(say('noHttp')));
       node.error(reportable(new FulfillmentError({ kind: 'config', message: 'Node-RED serves no HTTP node routes (httpNodeRoot is false in settings.js); the callback node cannot listen' })));
     } else if (!PATH.test(path)) {
-      node.status({ fill: 'red', shape: 'ring', text: 'invalid path' });
+      node.status(failed(say('badPath')));
       node.error(reportable(new FulfillmentError({ kind: 'config', field: 'path', message: `callback path "${path}" is not valid: use letters, digits, - and _, segments separated by /` })));
     } else if (routeTaken(RED.httpNode, `${route}/:secret`)) {
-      node.status({ fill: 'red', shape: 'ring', text: 'path already in use' });
+      node.status(failed(say('pathTaken')));
       node.error(reportable(new FulfillmentError({ kind: 'config', field: 'path', message: `another node already listens on ${route}; give this callback node its own path` })));
     } else {
       RED.httpNode.post(`${route}/:secret`, handler);
       // Without a secret segment: answered 401 here rather than 404, so a misconfigured provider is told why.
       RED.httpNode.post(route, handler);
-      node.status(secret ? waiting(`listening on ${route}`) : { fill: 'red', shape: 'ring', text: 'no secret set: every call is refused' });
+      node.status(secret ? waiting(say('listening')) : failed(say('noSecret')));
     }
 
     node.on('close', (_removed, done) => {

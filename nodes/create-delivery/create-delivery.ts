@@ -7,8 +7,8 @@ import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { onInput } from '../runtime/input';
 import { clientFor } from '../runtime/account-ref';
 import type { PostgreenClient } from '../providers/postgreen/client';
-import { evaluate } from '../runtime/props';
-import { busy, ok } from '../runtime/status';
+import { evaluate, loadRequest } from '../runtime/props';
+import { busy, clock, markAccount, ok, statusTexts } from '../runtime/status';
 import { invalidInput } from '../core/errors';
 import { assertNoPollution, isPlainObject } from '../core/validate';
 import { jobIdsFrom } from '../providers/postgreen/capabilities';
@@ -18,8 +18,11 @@ export = function register(RED: NodeAPI): void {
   function CreateDeliveryNode(this: Node, def: NodeDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
+    const say = statusTexts(RED, node, 'create-delivery');
+    markAccount(RED, node, def.account);
 
     onInput(node, async (msg, send) => {
+      await loadRequest(RED, node, def, msg);
       const client = clientFor<PostgreenClient>(RED, def.account, node.type, 'create deliveries');
       const p = isPlainObject(msg.payload) ? msg.payload : {};
       assertNoPollution(msg.payload, 'msg.payload');
@@ -39,15 +42,15 @@ export = function register(RED: NodeAPI): void {
       if (expectedPostDate !== undefined && expectedPostDate <= Date.now()) {
         throw invalidInput('expectedPostDate', `must be in the future (got ${new Date(expectedPostDate).toISOString()})`, 'postgreen');
       }
-      node.status(busy('checking options'));
+      node.status(busy(say('checking')));
       const [selectable, lookup, profile] = await Promise.all([client.checkOptions(jobId), client.optionLookup(), client.profile()]);
       const command = planDelivery({ jobId, options, channel: channel || undefined, outputFile, packGroupIds: packGroupIds as string[] | undefined, expectedPostDate }, selectable, lookup, profile);
-      node.status(busy('creating delivery'));
+      node.status(busy(say('creating')));
       msg.payload = await client.createDeliveryCommand(command);
       msg.jobId = jobId;
       msg.deliveryCommand = command;
       msg.selectableOptions = selectable;
-      node.status(ok(`delivery created for ${jobId}`));
+      node.status(ok(say('created', { time: clock() })));
       send(msg);
     });
   }

@@ -7,11 +7,11 @@ import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { onInput } from '../runtime/input';
 import { clientFor } from '../runtime/account-ref';
 import type { PostgreenClient } from '../providers/postgreen/client';
-import { evaluate, numberSetting } from '../runtime/props';
+import { evaluate, loadRequest, numberSetting } from '../runtime/props';
 import { contextLedger } from '../runtime/ledger-store';
 import { explicitIdempotencyKey, sendOnce } from '../runtime/send-once';
 import { IdempotencyGuard, idempotencyKey } from '../core/idempotency';
-import { busy, ok, waiting } from '../runtime/status';
+import { busy, clock, markAccount, ok, statusTexts, waiting } from '../runtime/status';
 import { FulfillmentError, invalidInput } from '../core/errors';
 import { assertNoPollution, isPlainObject } from '../core/validate';
 import { fileLabel, filesFingerprint, filesFromPayload } from '../providers/postgreen/input';
@@ -25,7 +25,9 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const node = this;
     const mode: Mode = def.mode === 'autocreate' || def.mode === 'mailmerge' ? def.mode : 'classic';
-    const windowMs = numberSetting(node, def, 'dedupeWindow', 3600, 0) * 1000;
+    const say = statusTexts(RED, node, 'create-job');
+    const windowMs = numberSetting(RED, node, def, 'dedupeWindow', 3600, 0) * 1000;
+    markAccount(RED, node, def.account);
     const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
     const guard = new IdempotencyGuard(contextLedger(node, store, 'job_'), windowMs);
 
@@ -37,6 +39,7 @@ export = function register(RED: NodeAPI): void {
     };
 
     onInput(node, async (msg, send) => {
+      await loadRequest(RED, node, def, msg);
       const client = clientFor<PostgreenClient>(RED, def.account, node.type, 'create jobs');
       const serviceId = await text(msg, def.service, def.serviceType, 'service');
       if (!serviceId) throw invalidInput('service', 'set the service id on the node (see the authenticate node output) or in the msg property it names', 'postgreen');
@@ -59,7 +62,7 @@ export = function register(RED: NodeAPI): void {
       const explicitKey = explicitIdempotencyKey(msg, 'postgreen');
       const fingerprint = explicitKey === undefined && guard.enabled ? await filesFingerprint(files) : undefined;
       const key = explicitKey ?? (fingerprint ? idempotencyKey('postgreen', { serviceId, jobName, mode, packRequirements: request.packRequirements ?? null, files: fingerprint }) : undefined);
-      node.status(busy(`uploading ${files.length} file(s)`));
+      node.status(busy(say('uploading', { count: files.length })));
       // A PROCESSING_ERROR job holds nothing to deliver: the same files may be sent again.
       const job = await sendOnce(guard, key, 'postgreen', () => client.createJob(request), (j) => (j.status === 'PROCESSING_ERROR' ? { state: 'failed' } : { state: 'placed', answer: j }));
       if (key) msg.idempotencyKey = key;
@@ -76,7 +79,7 @@ export = function register(RED: NodeAPI): void {
         });
       }
       const bad = notEligibleCount(job);
-      node.status(bad > 0 ? waiting(`job ${job.jobId}: ${bad} NOT_ELIGIBLE`) : ok(`job ${job.jobId} ${job.status}`));
+      node.status(bad > 0 ? waiting(say('notEligible', { count: bad })) : ok(say('created', { time: clock() })));
       send(msg);
     });
   }

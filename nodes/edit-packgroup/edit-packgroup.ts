@@ -6,7 +6,8 @@ import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { onInput } from '../runtime/input';
 import { clientFor } from '../runtime/account-ref';
 import type { PostgreenClient } from '../providers/postgreen/client';
-import { busy, ok, waiting } from '../runtime/status';
+import { busy, clock, markAccount, ok, statusTexts, waiting } from '../runtime/status';
+import { loadRequest } from '../runtime/props';
 import { invalidInput } from '../core/errors';
 import { assertNoPollution, isPlainObject } from '../core/validate';
 import { jobIdsFrom } from '../providers/postgreen/capabilities';
@@ -18,12 +19,15 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const node = this;
     const action = def.action === 'edit' ? 'edit' : 'list';
+    const say = statusTexts(RED, node, 'edit-packgroup');
+    markAccount(RED, node, def.account);
 
     onInput(node, async (msg, send) => {
+      await loadRequest(RED, node, def, msg);
       const client = clientFor<PostgreenClient>(RED, def.account, node.type, action === 'edit' ? 'edit pack groups' : 'list pack groups');
       if (action === 'list') {
         const [jobId] = jobIdsFrom(msg.jobId ?? msg.payload, 'msg.payload');
-        node.status(busy('reading pack groups'));
+        node.status(busy(say('reading')));
         const groups = await client.jobPackGroups(jobId);
         const summary = groups.map((g) => {
           const problems = eligibilityProblems(g);
@@ -34,7 +38,7 @@ export = function register(RED: NodeAPI): void {
         msg.packGroups = summary;
         msg.notEligible = summary.filter((s) => !s.eligible);
         const bad = summary.length - summary.filter((s) => s.eligible).length;
-        node.status(bad > 0 ? waiting(`${bad} of ${summary.length} NOT_ELIGIBLE`) : ok(`${summary.length} pack group(s), all eligible`));
+        node.status(bad > 0 ? waiting(say('notEligible', { count: bad, total: summary.length })) : ok(say('eligible', { total: summary.length })));
         send(msg);
         return;
       }
@@ -47,10 +51,10 @@ export = function register(RED: NodeAPI): void {
       if (p.packRequirements !== undefined) edit = { packRequirements: p.packRequirements as PostgreenEditPackGroupRequest['packRequirements'] };
       else if (typeof p.name === 'string' && p.value !== undefined) edit = { packRequirements: { [p.name]: { '@type': 'exv.Value', value: p.value } } };
       else throw invalidInput('msg.payload.packRequirements', 'give packRequirements, or name and value (the RAW value)', 'postgreen');
-      node.status(busy(`editing ${packGroupId}`));
+      node.status(busy(say('editing')));
       msg.payload = await client.editPackGroup(packGroupId, edit);
       msg.packGroupId = packGroupId;
-      node.status(ok(`edited ${packGroupId}`));
+      node.status(ok(say('edited', { time: clock() })));
       send(msg);
     });
   }

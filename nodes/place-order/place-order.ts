@@ -5,8 +5,8 @@
 import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { onInput } from '../runtime/input';
 import { accountOf, capabilityOf } from '../runtime/account-ref';
-import { busy, ok } from '../runtime/status';
-import { numberSetting } from '../runtime/props';
+import { busy, clock, markAccount, ok, statusTexts } from '../runtime/status';
+import { loadRequest, numberSetting } from '../runtime/props';
 import { contextLedger } from '../runtime/ledger-store';
 import { explicitIdempotencyKey, sendOnce } from '../runtime/send-once';
 import { IdempotencyGuard, idempotencyKey } from '../core/idempotency';
@@ -16,23 +16,26 @@ export = function register(RED: NodeAPI): void {
   function PlaceOrderNode(this: Node, def: NodeDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
-    const windowMs = numberSetting(node, def, 'dedupeWindow', 86_400, 0) * 1000;
+    const say = statusTexts(RED, node, 'place-order');
+    const windowMs = numberSetting(RED, node, def, 'dedupeWindow', 86_400, 0) * 1000;
     const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
     const guard = new IdempotencyGuard(contextLedger(node, store), windowMs);
+    markAccount(RED, node, def.account);
 
     onInput(node, async (msg, send) => {
+      await loadRequest(RED, node, def, msg);
       const account = accountOf(RED, def.account);
       const order = capabilityOf(account, 'order', 'place orders');
       assertNoPollution(msg.payload, 'msg.payload');
       const body = order.prepare(msg.payload);
       const explicitKey = explicitIdempotencyKey(msg);
       const key = explicitKey ?? (guard.enabled ? idempotencyKey(account.provider, body) : undefined);
-      node.status(busy(`ordering (${account.provider})`));
+      node.status(busy(say('ordering')));
       const result = await sendOnce(guard, key, account.provider, () => order.place(body), (r) => ({ state: 'placed', answer: r.payload }));
       msg.payload = result.payload;
       Object.assign(msg, result.fields);
       if (key) msg.idempotencyKey = key;
-      node.status(ok(`ordered ${new Date().toLocaleTimeString()}`));
+      node.status(ok(say('ordered', { time: clock() })));
       send(msg);
     });
   }

@@ -8,8 +8,8 @@
 import { NodeAPI, Node, NodeDef, NodeMessage } from '../runtime/red';
 import { onInput, reportable } from '../runtime/input';
 import { accountOf, capabilityOf } from '../runtime/account-ref';
-import { busy, ok, waiting } from '../runtime/status';
-import { contextGet, contextSet, numberSetting } from '../runtime/props';
+import { busy, idle, markAccount, statusTexts, waiting } from '../runtime/status';
+import { contextGet, contextSet, loadRequest, numberSetting } from '../runtime/props';
 import { persistableMeta } from '../runtime/message';
 import { Poller, PollReport, WatchEntry } from '../core/poller';
 import { asFulfillmentError, FulfillmentError } from '../core/errors';
@@ -23,13 +23,16 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const node = this;
     const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
-    const maxWaitMs = numberSetting(node, def, 'maxWait', 3600, 0) * 1000;
+    const say = statusTexts(RED, node, 'poll-status');
+    const maxWaitMs = numberSetting(RED, node, def, 'maxWait', 3600, 0) * 1000;
     // Read at deploy, so a bad value is reported then; empty means the provider's advice.
-    const configuredInterval = numberSetting(node, def, 'interval', NaN, 1, "the provider's default");
+    const configuredInterval = numberSetting(RED, node, def, 'interval', NaN, 1, "the provider's default");
     const intervalS = Number.isNaN(configuredInterval) ? undefined : configuredInterval;
     let poller: Poller<Meta> | undefined;
     let failing = false;
     let closed = false;
+    // Jobs that went to output 2 (failed, needs attention, timed out) since the deploy.
+    let attention = 0;
 
     const statusCap = () => capabilityOf(accountOf(RED, def.account), 'status', 'report job or order status');
     // The kinds this provider can poll, with their default intervals, are in its descriptor.
@@ -57,9 +60,10 @@ export = function register(RED: NodeAPI): void {
     const showStatus = (): void => {
       if (!poller || closed) return;
       const list = poller.list();
-      if (list.length === 0) node.status(ok('idle'));
-      else if (list.length === 1) node.status(busy(`polling ${list[0].lastProgress ?? list[0].lastStatus ?? ''}`.trim()));
-      else node.status(busy(`polling ${list.length} jobs`));
+      const flag = attention > 0 ? ` · ⚠${attention}` : '';
+      if (list.length === 0) node.status(attention > 0 ? waiting(say('attention', { count: attention })) : idle(say('idle')));
+      else if (list.length === 1) node.status(busy(`${String(list[0].lastProgress ?? list[0].lastStatus ?? say('watching', { count: 1 }))}${flag}`));
+      else node.status(busy(`${say('watching', { count: list.length })}${flag}`));
     };
 
     const getPoller = (): Poller<Meta> => {
@@ -77,10 +81,14 @@ export = function register(RED: NodeAPI): void {
         },
         onTerminal: (entry, report) => {
           if (report.verdict === 'done') node.send([out(entry, report), null, null]);
-          else node.send([null, out(entry, report), null]);
+          else {
+            attention++;
+            node.send([null, out(entry, report), null]);
+          }
           showStatus();
         },
         onTimeout: (entry) => {
+          attention++;
           node.send([null, out(entry, { status: 'timeout', reason: `no terminal state after ${Math.round(maxWaitMs / 1000)} s`, raw: entry.lastStatus }), null]);
         },
         onError: (e, entries) => {
@@ -89,6 +97,7 @@ export = function register(RED: NodeAPI): void {
             // The provider refuses these ids outright: stop watching them, and report each one.
             for (const entry of entries) {
               poller?.unwatch(entry.kind, entry.id);
+              attention++;
               node.error(reportable(fe), out(entry, { status: 'error', raw: fe.response }));
             }
             showStatus();
@@ -96,7 +105,7 @@ export = function register(RED: NodeAPI): void {
           }
           if (!failing) node.error(reportable(fe), { payload: entries.map((x) => x.id), jobs: entries.map((x) => x.id) });
           failing = true;
-          node.status(waiting(`status read failed, retrying (${fe.status ? `HTTP ${fe.status}` : fe.kind})`));
+          node.status(waiting(say('retrying', { reason: fe.status ? `HTTP ${fe.status}` : fe.kind })));
         },
         onTick: () => {
           failing = false;
@@ -108,6 +117,7 @@ export = function register(RED: NodeAPI): void {
       return poller;
     };
 
+    markAccount(RED, node, def.account);
     // Resume what was being watched before a restart or redeploy.
     contextGet(node.context(), WATCH_KEY, store)
       .then((saved) => {
@@ -121,6 +131,7 @@ export = function register(RED: NodeAPI): void {
       .catch((e) => node.warn(`could not resume the watch list: ${asFulfillmentError(e).message}`));
 
     onInput(node, async (msg) => {
+      await loadRequest(RED, node, def, msg);
       const cap = statusCap();
       const kind = kindOf();
       if (msg.cancel === true) {

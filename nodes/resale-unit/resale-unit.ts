@@ -6,7 +6,8 @@
 import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { onInput } from '../runtime/input';
 import { clientFor } from '../runtime/account-ref';
-import { busy, ok } from '../runtime/status';
+import { busy, clock, markAccount, ok, statusTexts } from '../runtime/status';
+import { loadRequest } from '../runtime/props';
 import { invalidInput } from '../core/errors';
 import { assertNoPollution } from '../core/validate';
 import { DelivergoClient } from '../providers/delivergo/client';
@@ -22,39 +23,42 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const node = this;
     const fixed = isOperation(def.operation) ? def.operation : undefined;
+    const say = statusTexts(RED, node, 'resale-unit');
+    markAccount(RED, node, def.account);
 
     onInput(node, async (msg, send) => {
+      await loadRequest(RED, node, def, msg);
       let operation: ResaleUnitOperation;
       if (fixed) operation = fixed;
       else if (isOperation(msg.operation)) operation = msg.operation;
       else throw invalidInput('msg.operation', `must be one of ${RESALE_UNIT_OPERATIONS.join(', ')} (the node is set to take the operation from the message)`);
       const client = clientFor<DelivergoClient>(RED, def.account, node.type, 'manage Resale Units');
       assertNoPollution(msg.payload, 'msg.payload');
-      node.status(busy(`${operation}…`));
+      node.status(busy(say('working', { operation })));
       switch (operation) {
         case 'list': {
           const units = await client.list();
           msg.payload = units;
           msg.count = units.length;
-          node.status(ok(`${units.length} resale units`));
+          node.status(ok(say('listed', { count: units.length, time: clock() })));
           break;
         }
         case 'add': {
           const unit = await client.add(checkAdd(msg.payload));
           msg.payload = unit;
-          node.status(ok(unit.Id !== undefined ? `added Id ${unit.Id}` : 'added'));
+          node.status(ok(say('added', { time: clock() })));
           break;
         }
         case 'update': {
           const unit = await client.update(checkUpdate(msg.payload));
           msg.payload = unit;
-          node.status(ok(`updated Id ${unit.Id ?? ''}`.trim()));
+          node.status(ok(say('updated', { time: clock() })));
           break;
         }
         case 'delete': {
           const body = checkDelete(msg.payload);
           msg.payload = await client.delete(body);
-          node.status(ok(`deleted Id ${body.Id}`));
+          node.status(ok(say('deleted', { time: clock() })));
           break;
         }
       }

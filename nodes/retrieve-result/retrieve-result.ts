@@ -5,8 +5,8 @@
 import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { onInput } from '../runtime/input';
 import { accountOf, capabilityOf } from '../runtime/account-ref';
-import { busy, ok } from '../runtime/status';
-import { evaluate, numberSetting } from '../runtime/props';
+import { busy, clock, markAccount, ok, statusTexts } from '../runtime/status';
+import { evaluate, loadRequest, numberSetting } from '../runtime/props';
 import { streamToBuffer, streamToFile } from '../core/download';
 import { invalidInput } from '../core/errors';
 import { refuseNonFile } from '../core/download';
@@ -16,9 +16,12 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const node = this;
     const toFile = def.output === 'file';
-    const maxBytes = numberSetting(node, def, 'maxBufferMb', 50, 1) * 1024 * 1024;
+    const say = statusTexts(RED, node, 'retrieve-result');
+    const maxBytes = numberSetting(RED, node, def, 'maxBufferMb', 50, 1) * 1024 * 1024;
+    markAccount(RED, node, def.account);
 
     onInput(node, async (msg, send) => {
+      await loadRequest(RED, node, def, msg);
       const account = accountOf(RED, def.account);
       const result = capabilityOf(account, 'result', 'retrieve a result file');
       const id = result.target(msg.payload);
@@ -28,7 +31,7 @@ export = function register(RED: NodeAPI): void {
         if (typeof value !== 'string' || value.trim() === '') throw invalidInput('folder', 'set an output folder on the node (or in the msg property it names)');
         folder = value;
       }
-      node.status(busy('downloading'));
+      node.status(busy(say('downloading')));
       const file = await result.open(id);
       refuseNonFile(file);
       msg.filename = file.filename;
@@ -43,7 +46,7 @@ export = function register(RED: NodeAPI): void {
         msg.payload = buffer;
         msg.size = buffer.length;
       }
-      node.status(ok(`${file.filename}`));
+      node.status(ok(say('retrieved', { time: clock() })));
       send(msg);
     });
   }

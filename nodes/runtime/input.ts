@@ -32,26 +32,60 @@ export function onInput(node: Node, handler: InputHandler): void {
 }
 
 /**
- * Sends an error to the Catch path. Node-RED builds the Catch node's msg.error
- * from the error's message, `code` and `cause` only, so the FulfillmentError
- * fields ride in `cause` and the kind in `code`.
+ * Sends an error to the Catch path, or without a Catch node to the log and
+ * the debug sidebar; see reportable().
  */
 export function failMessage(node: Node, msg: NodeMessage, err: unknown, done?: DoneFn): void {
   const fe = asFulfillmentError(err);
-  node.status(statusForError(fe));
+  node.status(statusForError(fe, node));
   const report = reportable(fe);
-  if (done) done(report);
+  if (done) done(report as unknown as Error);
   else node.error(report, msg);
 }
 
-export function reportable(fe: FulfillmentError): Error {
-  const report = new Error(fe.message) as Error & { code: string; cause: unknown };
-  report.name = 'FulfillmentError';
+/** What a flow and the debug sidebar see of an error. */
+export interface Report {
+  /** The error's text, with the HTTP status and the provider's message. */
+  message: string;
+  /** The kind (`http`, `invalid_input`, `outcome_unknown`, …). */
+  code: string;
+  /** Every detail: provider, status, providerCode, providerMessage, field, request, response, … */
+  cause: Record<string, unknown>;
+}
+
+/** toString() gives the message: Node-RED reads msg.error.message, and the log line, from it. */
+const reportProto = Object.create(Object.prototype, {
+  toString: {
+    value(this: Report) {
+      return this.message;
+    },
+  },
+  // The debug sidebar names an object's type after its constructor: plain "object".
+  constructor: { value: Object },
+});
+
+/**
+ * The error as done(err) / node.error() receive it. A Catch node's msg.error
+ * is built from its toString(), `code` and `cause` (Node-RED 4 and 5), so it
+ * gets `message`, `code` = the kind and `cause` = the details. Without a
+ * Catch node the debug sidebar shows what was logged: an Error there is
+ * flattened to name, message, code, stack and `String(cause)`, which is
+ * "[object Object]"; a plain object is shown as an object, so the details can
+ * be unfolded. Hence a plain object, not an Error, and no stack (it would name
+ * package files only).
+ */
+export function reportable(fe: FulfillmentError): Report {
+  const report = Object.create(reportProto) as Report;
+  report.message = withFacts(fe);
   report.code = fe.kind;
   report.cause = fe.toJSON();
-  // Node-RED shows error.toString() as msg.error.message: keep it the bare message.
-  report.toString = () => fe.message;
-  // The stack names package files only; keep it short and free of request data.
-  report.stack = `FulfillmentError: ${fe.message}`;
   return report;
+}
+
+/** The message, with the HTTP status and the provider's own words when it does not say them yet. */
+function withFacts(fe: FulfillmentError): string {
+  let text = fe.message;
+  if (fe.status !== undefined && !text.includes(String(fe.status))) text += ` (HTTP ${fe.status})`;
+  if (fe.providerMessage && !text.includes(fe.providerMessage)) text += `: ${fe.providerMessage}`;
+  return text;
 }

@@ -24,18 +24,53 @@ export function numberProp(value: unknown, fallback: number, min: number): numbe
   return Math.max(min, n);
 }
 
+/** Where an action node's request comes from: its `source` typedInput, msg.payload unless set otherwise. */
+export function requestOf(RED: NodeAPI, node: Node, def: NodeDef, msg: NodeMessage): Promise<unknown> {
+  const type = typeof def.sourceType === 'string' && def.sourceType !== '' ? def.sourceType : 'msg';
+  const value = typeof def.source === 'string' && def.source.trim() !== '' ? def.source.trim() : 'payload';
+  if (type === 'msg' && value === 'payload') return Promise.resolve(msg.payload);
+  return evaluate(RED, node, msg, value, type);
+}
+
 /**
- * A numeric node setting. Flows imported from a file or the admin API skip the
- * editor's checks, so a value that is not a number (or below the minimum) is
- * named in a warning instead of being replaced silently.
+ * Puts the node's request in msg.payload, where the node reads it: nothing
+ * to do for the default source, msg.payload. The answer replaces it anyway;
+ * on an error the Catch node sees the request that was used.
  */
-export function numberSetting(node: Node, def: NodeDef, key: string, fallback: number, min: number, fallbackLabel = String(fallback)): number {
-  const raw = def[key];
+export async function loadRequest(RED: NodeAPI, node: Node, def: NodeDef, msg: NodeMessage): Promise<void> {
+  msg.payload = await requestOf(RED, node, def, msg);
+}
+
+/**
+ * A numeric node setting, a number or (typedInput `env`) the name of an
+ * environment variable holding one, read once at deploy. Flows imported from
+ * a file or the admin API skip the editor's checks, so a value that is not a
+ * number (or below the minimum) is named in a warning instead of being
+ * replaced silently.
+ */
+export function numberSetting(RED: NodeAPI, node: Node, def: NodeDef, key: string, fallback: number, min: number, fallbackLabel = String(fallback)): number {
+  let raw = def[key];
+  let what = `${key}: "${String(raw).slice(0, 40)}"`;
+  if (def[`${key}Type`] === 'env') {
+    const name = typeof raw === 'string' ? raw.trim() : '';
+    raw = undefined;
+    if (name !== '') {
+      // env is read synchronously: the callback runs before evaluateNodeProperty returns.
+      RED.util.evaluateNodeProperty(name, 'env', node, undefined, (err, v) => {
+        if (!err) raw = v;
+      });
+    }
+    what = `${key}: the environment variable ${name || '(none named)'} (${raw === undefined || raw === '' ? 'not set' : `"${String(raw).slice(0, 40)}"`})`;
+    if (raw === undefined || raw === '') {
+      node.warn(`${what}; using ${fallbackLabel}`);
+      return fallback;
+    }
+  }
   const value = numberProp(raw, fallback, min);
   if (raw !== undefined && raw !== null && raw !== '') {
     const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
-    if (!Number.isFinite(n)) node.warn(`${key}: "${String(raw).slice(0, 40)}" is not a number; using ${fallbackLabel}`);
-    else if (n < min) node.warn(`${key}: ${n} is below the minimum ${min}; using ${min}`);
+    if (!Number.isFinite(n)) node.warn(`${what} is not a number; using ${fallbackLabel}`);
+    else if (n < min) node.warn(`${what} is below the minimum ${min}; using ${min}`);
   }
   return value;
 }

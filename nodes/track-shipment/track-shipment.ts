@@ -8,8 +8,8 @@ import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { onInput } from '../runtime/input';
 import { clientFor } from '../runtime/account-ref';
 import type { PostgreenClient } from '../providers/postgreen/client';
-import { evaluate, numberSetting } from '../runtime/props';
-import { busy, ok, waiting } from '../runtime/status';
+import { evaluate, loadRequest, numberSetting } from '../runtime/props';
+import { busy, clock, markAccount, ok, statusTexts, waiting } from '../runtime/status';
 import { invalidInput } from '../core/errors';
 import { streamToBuffer, streamToFile } from '../core/download';
 import { jobIdsFrom } from '../providers/postgreen/capabilities';
@@ -23,10 +23,13 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const node = this;
     const proofs = def.proofs === 'buffer' || def.proofs === 'file' ? def.proofs : 'none';
-    const maxBytes = numberSetting(node, def, 'maxBufferMb', 20, 1) * 1024 * 1024;
+    const say = statusTexts(RED, node, 'track-shipment');
+    const maxBytes = numberSetting(RED, node, def, 'maxBufferMb', 20, 1) * 1024 * 1024;
+    markAccount(RED, node, def.account);
     const configuredNames = String(def.proofNames ?? 'ACKN,CERTIF,FAIL_PROOF').split(',').map((s) => s.trim()).filter(Boolean);
 
     onInput(node, async (msg, send) => {
+      await loadRequest(RED, node, def, msg);
       const client = clientFor<PostgreenClient>(RED, def.account, node.type, 'track shipments');
       const [jobId] = jobIdsFrom(msg.jobId ?? msg.payload, 'msg.payload');
       const wanted = Array.isArray(msg.proofNames) ? msg.proofNames.map(String) : configuredNames;
@@ -37,7 +40,7 @@ export = function register(RED: NodeAPI): void {
         if (typeof value !== 'string' || value.trim() === '') throw invalidInput('folder', 'set an output folder for the proofs', 'postgreen');
         folder = value;
       }
-      node.status(busy('reading deliveries'));
+      node.status(busy(say('reading')));
       const deliveries = await client.deliveries(jobId);
       const ready = deliveries.length > 0 && deliveries.every((d) => DONE.has(d.status));
       const outputted = deliveries.filter((d) => d.status === 'OUTPUTTED').length;
@@ -50,7 +53,7 @@ export = function register(RED: NodeAPI): void {
             if (proofs !== 'none') {
               const got: Record<string, unknown> = {};
               for (const name of wanted.filter((n) => files.includes(n))) {
-                node.status(busy(`downloading ${name} ${s.id}`));
+                node.status(busy(say('downloading', { name })));
                 const file = await client.trackingFile(s.id, name as PostgreenTrackingFileName);
                 if (folder !== undefined) {
                   const written = await streamToFile(file.stream, folder, file.filename, file.contentLength);
@@ -70,8 +73,8 @@ export = function register(RED: NodeAPI): void {
       msg.jobId = jobId;
       msg.ready = ready;
       msg.shipments = shipments;
-      if (!ready) node.status(waiting(deliveries.length === 0 ? 'no delivery yet' : `${deliveries.filter((d) => DONE.has(d.status)).length}/${deliveries.length} ready`));
-      else node.status(ok(`${outputted}/${deliveries.length} outputted, ${shipments.length} shipment(s)`));
+      if (!ready) node.status(waiting(deliveries.length === 0 ? say('none') : say('ready', { ready: deliveries.filter((d) => DONE.has(d.status)).length, total: deliveries.length })));
+      else node.status(ok(say('outputted', { outputted, total: deliveries.length, time: clock() })));
       send(msg);
     });
   }

@@ -7,8 +7,8 @@
 import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { onInput } from '../runtime/input';
 import { clientFor } from '../runtime/account-ref';
-import { busy, ok } from '../runtime/status';
-import { evaluate } from '../runtime/props';
+import { busy, clock, markAccount, ok, statusTexts } from '../runtime/status';
+import { evaluate, loadRequest } from '../runtime/props';
 import { FulfillmentError, invalidInput } from '../core/errors';
 import { assertNoPollution, isPlainObject } from '../core/validate';
 import { ProboClient } from '../providers/probo/client';
@@ -50,8 +50,11 @@ export = function register(RED: NodeAPI): void {
   function UploaderSessionNode(this: Node, def: NodeDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
+    const say = statusTexts(RED, node, 'uploader-session');
+    markAccount(RED, node, def.account);
 
     onInput(node, async (msg, send) => {
+      await loadRequest(RED, node, def, msg);
       const client = clientFor<ProboClient>(RED, def.account, node.type, 'create uploader sessions');
       assertNoPollution(msg.payload, 'msg.payload');
       const input: Record<string, unknown> = isPlainObject(msg.payload)
@@ -68,7 +71,7 @@ export = function register(RED: NodeAPI): void {
         // A price request ({language, products}) without an id: calculate first, then open the session.
         const { callback_url: _callbackUrl, ...priceBody } = input;
         const priceRequest = checkPriceRequest(priceBody, 'msg.payload');
-        node.status(busy(def.calculateWith === 'configure' ? 'configuring' : 'pricing'));
+        node.status(busy(say(def.calculateWith === 'configure' ? 'configuring' : 'pricing')));
         const priced = def.calculateWith === 'configure' ? await client.configure(priceRequest) : await client.price(priceRequest);
         msg.price = priced;
         input.calculation_id = calculationIdOf(priced);
@@ -94,12 +97,12 @@ export = function register(RED: NodeAPI): void {
       // The callback secret travels in the URL: keep it out of error texts and msg.error.
       const secretSegment = /\/fulfillment\/callback\/.+\/([^/?#]+)$/.exec(request.callback_url)?.[1];
       if (secretSegment) client.http.redactor.add(secretSegment, safeDecode(secretSegment));
-      node.status(busy('creating uploader session'));
+      node.status(busy(say('creating')));
       const session = await client.createUploader(request);
       // Probo echoes callback_url; its secret segment stays out of the message.
       msg.payload = client.http.redactor.data(session);
       msg.uploader = { id: session.id, external_id: session.external_id, url: session.url };
-      node.status(ok(`session ${String(session.id)}`));
+      node.status(ok(say('created', { time: clock() })));
       send(msg);
     });
   }
