@@ -29,7 +29,7 @@ describe('package: scorecard checks that run offline', () => {
 
   it('declares a node-red.version satisfied by Node-RED 4 and 5, and engines.node satisfied by Node 22.9 and 20', () => {
     for (const v of ['4.0.0', '4.1.8', '5.0.0']) assert.ok(semver.satisfies(v, pkg['node-red'].version), `node-red ${v}`);
-    for (const v of ['18.5.0', '20.20.2', '22.9.0']) assert.ok(semver.satisfies(v, pkg.engines?.node ?? ''), `node ${v}`);
+    for (const v of ['20.0.0', '20.20.2', '22.9.0']) assert.ok(semver.satisfies(v, pkg.engines?.node ?? ''), `node ${v}`);
   });
 
   it('has at most 6 runtime dependencies', () => {
