@@ -50,7 +50,7 @@ export async function loadRequest(RED: NodeAPI, node: Node, def: NodeDef, msg: N
  */
 export function numberSetting(RED: NodeAPI, node: Node, def: NodeDef, key: string, fallback: number, min: number, fallbackLabel = String(fallback)): number {
   let raw = def[key];
-  let what = `${key}: "${String(raw).slice(0, 40)}"`;
+  let from = key;
   if (def[`${key}Type`] === 'env') {
     const name = typeof raw === 'string' ? raw.trim() : '';
     raw = undefined;
@@ -60,17 +60,17 @@ export function numberSetting(RED: NodeAPI, node: Node, def: NodeDef, key: strin
         if (!err) raw = v;
       });
     }
-    what = `${key}: the environment variable ${name || '(none named)'} (${raw === undefined || raw === '' ? 'not set' : `"${String(raw).slice(0, 40)}"`})`;
-    if (raw === undefined || raw === '') {
-      node.warn(`${what}; using ${fallbackLabel}`);
+    from = `${key} (environment variable ${name || 'not named'})`;
+    if (raw === undefined || raw === null || raw === '') {
+      node.warn(`${from}: not set; using ${fallbackLabel}`);
       return fallback;
     }
   }
   const value = numberProp(raw, fallback, min);
   if (raw !== undefined && raw !== null && raw !== '') {
     const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
-    if (!Number.isFinite(n)) node.warn(`${what} is not a number; using ${fallbackLabel}`);
-    else if (n < min) node.warn(`${what} is below the minimum ${min}; using ${min}`);
+    if (!Number.isFinite(n)) node.warn(`${from}: "${String(raw).slice(0, 40)}" is not a number; using ${fallbackLabel}`);
+    else if (n < min) node.warn(`${from}: ${n} is below the minimum ${min}; using ${min}`);
   }
   return value;
 }

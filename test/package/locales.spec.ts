@@ -20,9 +20,9 @@ const LANGS = ['de', 'nl', 'fr'];
  * identical to en-US is a string nobody translated.
  */
 const SAME_AS_ENGLISH: Record<string, string[]> = {
-  de: ['Name', 'Login', 'Box', 'Operation', 'calculation_id'],
-  nl: ['Account', 'Login', 'Box', 'trigger', 'job', 'order', 'resale unit', 'mail-merge (packRequirements)', 'calculation_id'],
-  fr: ['Secret', 'Options', 'Mode', 'Action', 'job', 'resale unit', 'Node-RED <date>', 'calculation_id'],
+  de: ['Name', 'Login', 'Box', 'Operation', 'calculation_id', 'live', 'HTTP __status__', 'MB', 'KB'],
+  nl: ['Account', 'Login', 'Box', 'trigger', 'job', 'order', 'resale unit', 'mail-merge (packRequirements)', 'calculation_id', 'sandbox', 'live', 'HTTP __status__', 'MB', 'KB', 'callback'],
+  fr: ['Secret', 'Options', 'Mode', 'Action', 'job', 'resale unit', 'Node-RED <date>', 'calculation_id', 'HTTP __status__', 'callback'],
 };
 
 function keys(value: unknown, prefix = ''): string[] {
@@ -90,11 +90,26 @@ describe('package: editor message catalogs', () => {
     }
   });
 
-  it('loads the account editor first: it defines FulfillmentEditor, which the other editors use', () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { 'node-red': { nodes: Record<string, string> } };
-    const order = Object.keys(pkg['node-red'].nodes);
-    assert.strictEqual(order[0], 'fulfillment-account');
-    assert.match(fs.readFileSync(path.join(nodesDir, 'account', 'account.html'), 'utf8'), /window\.FulfillmentEditor = /);
+  it('every editor loads the shared toolkit from resources/, which the package ships', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { files: string[] };
+    assert.ok(pkg.files.includes('resources/'), 'package.json files lists resources/');
+    assert.match(fs.readFileSync(path.join(root, 'resources', 'editor.js'), 'utf8'), /window\.FulfillmentEditor = /);
+    for (const node of withEditor) {
+      const html = fs.readFileSync(path.join(nodesDir, node, `${node}.html`), 'utf8');
+      assert.match(html, /^<script type="text\/javascript" src="resources\/node-red-contrib-fulfillment\/editor\.js"><\/script>/, `${node}.html loads the toolkit first`);
+      assert.doesNotMatch(html, /window\.FulfillmentEditor = /, `${node}.html defines no shared editor code`);
+    }
+  });
+
+  it('the toolkit\'s strings are in the account catalog, in every language', () => {
+    const toolkit = fs.readFileSync(path.join(root, 'resources', 'editor.js'), 'utf8');
+    const used = [...toolkit.matchAll(/\bt\('([\w.]+)'/g)].map((m) => `editor.${m[1]}`);
+    used.push(...[...toolkit.matchAll(/shared\('([\w.]+)'\)/g)].map((m) => `editor.${m[1]}`));
+    assert.ok(used.length > 5, used.join(', '));
+    for (const lang of ['en-US', ...LANGS]) {
+      const account = new Set(keys(catalog('account', lang)));
+      for (const k of used) assert.ok(account.has(k), `${lang}: ${k}`);
+    }
   });
 
   for (const lang of LANGS) {
@@ -129,7 +144,30 @@ describe('package: editor message catalogs', () => {
       // Any complete quoted key of this node's catalog: this._('…'), validators' message keys.
       const quoted = [...html.matchAll(new RegExp(`'(${node}\\.[\\w.-]*\\w)'`, 'g'))].map((m) => m[1]);
       for (const k of quoted) assert.ok(en.has(k), `${node}: ${k}`);
+      // Labels and units of the toolkit's rows (data-label="…", data-unit="…").
+      const rows = [...html.matchAll(/data-(?:label|unit)="([\w.-]+)"/g)].map((m) => m[1]);
+      for (const k of rows) assert.ok(en.has(k), `${node}: ${k}`);
     }
+  });
+
+  it('the status texts the nodes show are in their catalogs (shared ones in the account\'s)', () => {
+    let seen = 0;
+    for (const node of withCatalog) {
+      const file = path.join(nodesDir, node, `${node}.ts`);
+      const source = fs.readFileSync(file, 'utf8');
+      const bound = /statusTexts\(RED, node, '([\w-]+)'\)/.exec(source);
+      if (!bound) continue;
+      assert.strictEqual(bound[1], node, `${node}.ts reads its own catalog`);
+      const en = new Set(keys(catalog(node, 'en-US')));
+      for (const m of source.matchAll(/\bsay\('(\w+)'/g)) {
+        seen++;
+        assert.ok(en.has(`${node}.status.${m[1]}`), `${node}: ${node}.status.${m[1]}`);
+      }
+    }
+    assert.ok(seen >= 20, `status texts found: ${seen}`);
+    const shared = fs.readFileSync(path.join(nodesDir, 'runtime', 'status.ts'), 'utf8');
+    const account = new Set(keys(catalog('account', 'en-US')));
+    for (const m of shared.matchAll(/\bsay\('(\w+)'/g)) assert.ok(account.has(`account.status.${m[1]}`), `account.status.${m[1]}`);
   });
 });
 
