@@ -156,7 +156,9 @@
    */
   function numberValidator(key, message, min, max, blankAllowed) {
     return function (v, opt) {
-      var s = String(v === undefined || v === null ? '' : v).trim();
+      // A flow written before the setting existed: the runtime uses the default.
+      if (v === undefined) return true;
+      var s = String(v === null ? '' : v).trim();
       if (typeOf(this, key) === 'env') {
         if (/^[A-Za-z_][A-Za-z0-9_]*$|^\$\{[^}]+\}$/.test(s)) return true;
         return opt ? t('errors.envName') : false;
@@ -252,13 +254,19 @@
   }
 
   /** typedInputs and lists of the shared rows; runs before the node's own oneditprepare. */
-  function prepareRows(node, form, prefix) {
+  function prepareRows(node, defaults, form, prefix) {
+    // A flow written before a setting existed shows (and saves) its default.
+    function fillDefault(input, key) {
+      if (node[key] === undefined && defaults[key]) input.val(defaults[key].value);
+    }
     var source = form.find('#' + prefix + '-source');
     if (source.length) {
+      fillDefault(source, 'source');
       source.typedInput({ default: 'msg', types: ['msg', 'flow', 'global', 'env'], typeField: '#' + prefix + '-sourceType' });
     }
     form.find('[data-fulfillment-number]').each(function () {
       var key = $(this).attr('data-fulfillment-number');
+      fillDefault($(this), key);
       $(this).typedInput({ default: 'num', types: ['num', 'env'], typeField: '#' + prefix + '-' + key + 'Type' });
     });
     var store = form.find('#' + prefix + '-contextStore.fulfillment-store');
@@ -267,7 +275,8 @@
 
   /** Where the request comes from: msg.payload unless the node says otherwise. */
   function sourceProperties(defaults) {
-    defaults.source = { value: 'payload', validate: function (v) { return typeof v === 'string' && v.trim() !== ''; } };
+    // Undefined in a flow written before the setting existed: msg.payload, as before.
+    defaults.source = { value: 'payload', validate: function (v) { return v === undefined || (typeof v === 'string' && v.trim() !== ''); } };
     defaults.sourceType = { value: 'msg' };
     return defaults;
   }
@@ -285,7 +294,7 @@
       // A config dialog can open on top of a node's dialog: work in the one that just opened.
       var form = $(config ? '#node-config-dialog-edit-form' : '#dialog-form').last();
       form.addClass('fulfillment-dialog');
-      prepareRows(this, form, config ? 'node-config-input' : 'node-input');
+      prepareRows(this, def.defaults || {}, form, config ? 'node-config-input' : 'node-input');
       if (prepare) prepare.apply(this, arguments);
     };
     RED.nodes.registerType(type, def);

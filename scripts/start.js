@@ -23,7 +23,7 @@ async function main() {
     console.error(`The sandbox could not listen on 127.0.0.1:${sandboxPort} (${e.message}). Is another "npm start" running?`);
     process.exit(1);
   }
-  prepareUserDir({ root, userDir, uiPort });
+  const { firstTab } = prepareUserDir({ root, userDir, uiPort });
   const red = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', path.join(userDir, 'settings.js')], {
     cwd: userDir,
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -38,15 +38,17 @@ async function main() {
     sandbox.stop().finally(() => process.exit(code || 0));
   });
   await waitFor(`http://127.0.0.1:${uiPort}/`);
+  // The editor opens on the first tab; the address names it too, for a user directory from an older run.
+  const editorUrl = `http://127.0.0.1:${uiPort}/${firstTab ? `#flow/${firstTab.id}` : ''}`;
   console.log([
     '',
     '  ------------------------------------------------------------------',
-    `  Node-RED with node-red-contrib-fulfillment: http://127.0.0.1:${uiPort}/`,
-    `  Provider sandbox (no credentials, no network): ${sandbox.url}`,
+    `  Node-RED with node-red-contrib-fulfillment: ${editorUrl}`,
+    `  Provider sandbox (accepts any credentials, no network): ${sandbox.url}`,
     '',
-    '  Open the tab "Planviewer: order, poll, retrieve" and click the button',
-    '  of the inject node "order a product intention". Watch the debug',
-    '  sidebar: order placed -> progress 0/4 .. 4/4 -> PDF written to',
+    `  The editor opens on the tab "${firstTab ? firstTab.label : 'Planviewer: order, poll, retrieve'}". Click the`,
+    '  button of the inject node "order a product intention" and watch the',
+    '  debug sidebar: order placed -> progress 0/4 .. 4/4 -> PDF written to',
     `  ${path.join(userDir, 'fulfillment-results')}`,
     '  Stop with Ctrl+C.',
     '  ------------------------------------------------------------------',

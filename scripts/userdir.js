@@ -1,8 +1,10 @@
 // Prepares a Node-RED user directory that loads this package from the working
-// tree (a symlink in its node_modules), imports the example flows once, and
-// gives the example accounts sandbox credentials (credentialSecret is off here
-// only because these are throw-away sandbox values).
+// tree (a symlink in its node_modules), imports the example flows once (the
+// tab `npm start` names first, so the editor opens on it), and gives the
+// example accounts sandbox credentials, encrypted like Node-RED's own with a
+// credentialSecret generated once for this directory.
 'use strict';
+const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 
@@ -17,29 +19,90 @@ const SANDBOX_CREDENTIALS = {
 // The example callback nodes' secret: only the sandbox calls them.
 const SANDBOX_CALLBACK_SECRET = 'sandbox-callback-secret';
 
+/** The tab `npm start` tells a newcomer to open: first in the flows, so the editor opens on it. */
+const FIRST_TAB = 'pv_tab';
+
 function exampleFlows(root) {
   const dir = path.join(root, 'examples');
-  const nodes = [];
-  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
-    nodes.push(...JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
-  }
-  return nodes;
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const flows = files.map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+  const first = flows.findIndex((nodes) => nodes.some((n) => n.type === 'tab' && n.id === FIRST_TAB));
+  if (first > 0) flows.unshift(...flows.splice(first, 1));
+  return flows.flat();
 }
 
+// Node-RED's credential encryption (runtime/lib/nodes/credentials.js): aes-256-ctr,
+// key = sha256(credentialSecret), the IV in hex before the base64 text.
+function encrypt(secret, credentials) {
+  const key = crypto.createHash('sha256').update(secret).digest();
+  const iv = crypto.randomBytes(16);
+  const cipher = crypto.createCipheriv('aes-256-ctr', key, iv);
+  return { $: iv.toString('hex') + cipher.update(JSON.stringify(credentials), 'utf8', 'base64') + cipher.final('base64') };
+}
+
+function decrypt(secret, stored) {
+  const key = crypto.createHash('sha256').update(secret).digest();
+  const decipher = crypto.createDecipheriv('aes-256-ctr', key, Buffer.from(stored.$.slice(0, 32), 'hex'));
+  return JSON.parse(decipher.update(stored.$.slice(32), 'base64', 'utf8') + decipher.final('utf8'));
+}
+
+/** This directory's credentialSecret, made once; the flows' credentials cannot be read without it. */
+function credentialSecret(userDir) {
+  const file = path.join(userDir, '.credential-secret');
+  if (!fs.existsSync(file)) fs.writeFileSync(file, `${crypto.randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+// Node-RED always warns that projects are off (it says so whether they are
+// switched off or not mentioned): this console logger leaves that one line
+// out, and prints everything else as Node-RED's own console logger does.
 function settingsFile(uiPort) {
-  return `module.exports = {
+  return `const fs = require('fs');
+const path = require('path');
+
+const LEVELS = { 10: 'fatal', 20: 'error', 30: 'warn', 40: 'info', 50: 'debug', 60: 'trace', 98: 'audit', 99: 'metric' };
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+function consoleWithoutProjectsNotice() {
+  return (msg) => {
+    const text = msg.msg && typeof msg.msg === 'object' && msg.msg.message ? msg.msg.message : String(msg.msg);
+    if (msg.level === 30 && /^Projects disabled/.test(text)) return;
+    const d = new Date();
+    const time = [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+    const who = msg.type ? '[' + msg.type + ':' + (msg.name || msg.id) + '] ' : '';
+    console.log(d.getDate() + ' ' + MONTHS[d.getMonth()] + ' ' + time + ' - [' + LEVELS[msg.level] + '] ' + who + text);
+  };
+}
+
+module.exports = {
   uiHost: '127.0.0.1',
   uiPort: ${uiPort},
   flowFile: 'flows.json',
-  credentialSecret: false,
+  // Made once for this directory by scripts/userdir.js; flows_cred.json is encrypted with it.
+  credentialSecret: fs.readFileSync(path.join(__dirname, '.credential-secret'), 'utf8').trim(),
   flowFilePretty: true,
   telemetry: { enabled: false, updateNotification: false },
   diagnostics: { enabled: false, ui: false },
   contextStorage: { default: { module: 'localfilesystem' }, memory: { module: 'memory' } },
-  editorTheme: { tours: false, palette: { catalogues: [] } },
-  logging: { console: { level: 'info', metrics: false, audit: false } },
+  editorTheme: { tours: false, palette: { catalogues: [] }, projects: { enabled: false } },
+  logging: { console: { level: 'info', metrics: false, audit: false, handler: consoleWithoutProjectsNotice } },
 };
 `;
+}
+
+function readCredentials(credFile, secret) {
+  let stored;
+  try {
+    stored = JSON.parse(fs.readFileSync(credFile, 'utf8'));
+  } catch {
+    return {};
+  }
+  if (!stored || typeof stored !== 'object') return {};
+  if (typeof stored.$ !== 'string') return stored; // written before this directory had a secret
+  try {
+    return decrypt(secret, stored);
+  } catch {
+    return {};
+  }
 }
 
 function prepareUserDir({ root, userDir, uiPort }) {
@@ -50,6 +113,7 @@ function prepareUserDir({ root, userDir, uiPort }) {
   } catch {
     fs.symlinkSync(root, link, 'dir');
   }
+  const secret = credentialSecret(userDir);
   fs.writeFileSync(path.join(userDir, 'settings.js'), settingsFile(uiPort));
   const pkg = path.join(userDir, 'package.json');
   if (!fs.existsSync(pkg)) {
@@ -59,17 +123,14 @@ function prepareUserDir({ root, userDir, uiPort }) {
   if (!fs.existsSync(flowsFile)) fs.writeFileSync(flowsFile, JSON.stringify(exampleFlows(root), null, 2));
   const flows = JSON.parse(fs.readFileSync(flowsFile, 'utf8'));
   const credFile = path.join(userDir, 'flows_cred.json');
-  let creds = {};
-  try {
-    creds = JSON.parse(fs.readFileSync(credFile, 'utf8'));
-  } catch {
-    creds = {};
-  }
+  const creds = readCredentials(credFile, secret);
   for (const n of flows) {
     if (n.type === 'fulfillment-account' && !creds[n.id] && SANDBOX_CREDENTIALS[n.provider]) creds[n.id] = SANDBOX_CREDENTIALS[n.provider];
     if (n.type === 'fulfillment-callback' && !creds[n.id]) creds[n.id] = { secret: SANDBOX_CALLBACK_SECRET };
   }
-  fs.writeFileSync(credFile, JSON.stringify(creds, null, 2));
+  fs.writeFileSync(credFile, JSON.stringify(encrypt(secret, creds), null, 2));
+  const tab = flows.find((n) => n.type === 'tab' && n.id === FIRST_TAB);
+  return { firstTab: tab ? { id: tab.id, label: tab.label } : undefined };
 }
 
-module.exports = { prepareUserDir, exampleFlows, SANDBOX_CREDENTIALS, SANDBOX_CALLBACK_SECRET };
+module.exports = { prepareUserDir, exampleFlows, SANDBOX_CREDENTIALS, SANDBOX_CALLBACK_SECRET, FIRST_TAB };

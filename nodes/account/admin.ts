@@ -108,7 +108,8 @@ export function registerAccountAdmin(RED: NodeAPI): void {
         return list();
       })
       .then(
-        (choices) => (choices ? res.json({ ok: true, choices }) : res.status(404).json({ ok: false, message: `${account.provider} offers no list "${req.params.list}"` })),
+        // A list the provider does not offer is an answer, not a failure: the editor then offers no suggestions.
+        (choices) => res.json(choices ? { ok: true, choices } : { ok: false, message: `${account.provider} offers no list "${req.params.list}"` }),
         (e) => res.status(502).json({ ok: false, message: asFulfillmentError(e).message }),
       )
       .catch(() => undefined);

@@ -82,10 +82,16 @@ export function reportable(fe: FulfillmentError): Report {
   return report;
 }
 
-/** The message, with the HTTP status and the provider's own words when it does not say them yet. */
+/**
+ * The message, with the HTTP status (early: the debug sidebar shortens long
+ * texts) and the provider's own words when it does not say them yet.
+ */
 function withFacts(fe: FulfillmentError): string {
   let text = fe.message;
-  if (fe.status !== undefined && !text.includes(String(fe.status))) text += ` (HTTP ${fe.status})`;
   if (fe.providerMessage && !text.includes(fe.providerMessage)) text += `: ${fe.providerMessage}`;
+  if (fe.status !== undefined && !text.includes(String(fe.status))) {
+    const prefix = fe.provider && text.startsWith(`${fe.provider}: `) ? `${fe.provider}: ` : '';
+    text = `${prefix}HTTP ${fe.status}: ${text.slice(prefix.length)}`;
+  }
   return text;
 }

@@ -130,3 +130,38 @@ export async function showHelp(page: Page, type: string): Promise<HelpView> {
     };
   }, type);
 }
+
+/** Opens the dialog of a new config node of `type` (the "Add new …" of a config select). */
+export async function openNewConfig(page: Page, type: string): Promise<void> {
+  await page.evaluate((t: string) => RED.editor.editConfig('', t, '_ADD_'), type);
+  await page.locator('#node-config-dialog-ok').waitFor({ state: 'visible' });
+  await page.waitForFunction((sel: string) => {
+    const el = $(sel).last();
+    const left = el.offset() && el.offset().left;
+    const same = el.data('fulfillmentLeft') === left;
+    el.data('fulfillmentLeft', left);
+    return same;
+  }, TRAY, { polling: 50 });
+}
+
+export interface ShownText {
+  /** The element's data-i18n attribute, e.g. `[placeholder]node-red-contrib-fulfillment/fulfillment-x:x.label.y`. */
+  i18n: string;
+  text: string;
+  placeholder: string | undefined;
+}
+
+/** Every translated text the open dialog shows (elements with data-i18n), and the visible labels of its rows. */
+export async function dialogTexts(page: Page): Promise<{ shown: ShownText[]; labels: string[] }> {
+  return page.evaluate(() => {
+    const form = $('.red-ui-tray').last().find('form').first();
+    const shown: Array<{ i18n: string; text: string; placeholder: string | undefined }> = [];
+    form.find('[data-i18n]').each((_i: number, el: unknown) => {
+      const e = $(el);
+      // Hidden rows (another mode's fields) still count: a user may switch to them.
+      shown.push({ i18n: e.attr('data-i18n'), text: e.text().trim(), placeholder: e.attr('placeholder') });
+    });
+    const labels = form.find('.form-row:visible > label').map((_i: number, l: unknown) => $(l).text().trim()).get();
+    return { shown, labels };
+  });
+}

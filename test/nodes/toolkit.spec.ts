@@ -140,7 +140,7 @@ describe('runtime toolkit: request source, number settings, statuses, errors, Te
     const fe = new FulfillmentError({ provider: 'x', kind: 'http', status: 422, providerMessage: 'quantity must be positive', message: 'x: the provider refused the order' });
     const report = reportable(fe);
     assert.ok(!(report instanceof Error), 'not an Error: Node-RED would flatten cause to "[object Object]"');
-    assert.strictEqual(String(report), 'x: the provider refused the order (HTTP 422): quantity must be positive');
+    assert.strictEqual(String(report), 'x: HTTP 422: the provider refused the order: quantity must be positive');
     assert.strictEqual(report.code, 'http');
     assert.deepStrictEqual(Object.keys(report).sort(), ['cause', 'code', 'message']);
     assert.strictEqual(report.cause.providerMessage, 'quantity must be positive');
