@@ -4,6 +4,7 @@ import os from 'os';
 import path from 'path';
 import { helper, allNodes, collect } from '../support/red';
 import { Sandbox } from '../../sandbox/server';
+import { SANDBOX_OPTIONS } from '../../sandbox/providers/postgreen';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const core = path.dirname(require.resolve('@node-red/nodes/package.json'));
@@ -49,7 +50,7 @@ describe('PostGreen example flows run against the sandbox', function () {
     const [s] = msg.shipments as Array<{ proofs: Record<string, { path: string }> }>;
     assert.ok(fs.existsSync(s.proofs.ACKN.path));
     const command = sandbox.postgreen.commands[0] as { serviceChannelOptions: Record<string, Record<string, string[]>> };
-    assert.deepStrictEqual(command.serviceChannelOptions, { LETTRE_RECOMMANDEE: { MAIN: ['OPT_77002'] } });
+    assert.deepStrictEqual(command.serviceChannelOptions, { LETTRE_RECOMMANDEE: { MAIN: [SANDBOX_OPTIONS['2SIDE']] } });
   });
 
   it('postgreen-mail-merge.json: NOT_ELIGIBLE address fixed by the edit path, then delivered and tracked', async () => {
@@ -64,6 +65,6 @@ describe('PostGreen example flows run against the sandbox', function () {
     assert.strictEqual(s.proofs.ACKN.data.subarray(0, 5).toString(), '%PDF-');
     const [pg] = [...sandbox.postgreen.packGroups.values()];
     assert.strictEqual(pg.edits.length, 1);
-    assert.deepStrictEqual((sandbox.postgreen.commands[0] as { serviceChannelOptions: unknown }).serviceChannelOptions, { LETTRE_RECOMMANDEE: { MAIN: ['OPT_77011'] } });
+    assert.deepStrictEqual((sandbox.postgreen.commands[0] as { serviceChannelOptions: unknown }).serviceChannelOptions, { LETTRE_RECOMMANDEE: { MAIN: [SANDBOX_OPTIONS.BW] } });
   });
 });
