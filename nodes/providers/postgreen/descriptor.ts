@@ -29,7 +29,7 @@ export const postgreenDescriptor: ProviderDescriptor<PostgreenClient> = {
         'en-US': 'A job that stays longer in PACK_GROUP_CREATED (poll kind "created"), or a processed job still without deliveries (kind "deliveries"), goes to output 2 as a likely eligibility or address problem. The documentation says about 2 minutes for a single document.',
         de: 'Ein Job, der länger in PACK_GROUP_CREATED bleibt (Art "created"), oder ein verarbeiteter Job ohne Zustellungen (Art "deliveries") geht an Ausgang 2: wahrscheinlich ein Problem mit der Eignung oder der Adresse. Laut Dokumentation etwa 2 Minuten für ein einzelnes Dokument.',
         nl: 'Een job die langer in PACK_GROUP_CREATED blijft (soort "created"), of een verwerkte job nog zonder leveringen (soort "deliveries"), gaat naar uitgang 2: waarschijnlijk een probleem met de geschiktheid of het adres. Volgens de documentatie ongeveer 2 minuten voor één document.',
-        fr: 'Une tâche qui reste plus longtemps en PACK_GROUP_CREATED (type "created"), ou une tâche traitée toujours sans envoi (type "deliveries"), part sur la sortie 2 : probablement un problème d\'éligibilité ou d\'adresse. La documentation indique environ 2 minutes pour un seul document.',
+        fr: 'Un job qui reste plus longtemps en PACK_GROUP_CREATED (type "created"), ou un job traité toujours sans livraison (type "deliveries"), part sur la sortie 2 : probablement un problème d\'éligibilité ou d\'adresse. La documentation indique environ 2 minutes pour un seul document.',
       },
     },
     {
@@ -41,7 +41,7 @@ export const postgreenDescriptor: ProviderDescriptor<PostgreenClient> = {
         'en-US': 'How uploaded files are named in the job upload: {box} box id, {name} box name, {n} counter. The documentation shows file_main{box}_{n}, file__file_{box}_{n} and file_file__{box}_{n}.',
         de: 'Name der hochgeladenen Dateien im Job: {box} Box-ID, {name} Box-Name, {n} Zähler. Die Dokumentation zeigt file_main{box}_{n}, file__file_{box}_{n} und file_file__{box}_{n}.',
         nl: 'Naam van de geüploade bestanden in de job: {box} box-id, {name} boxnaam, {n} teller. De documentatie toont file_main{box}_{n}, file__file_{box}_{n} en file_file__{box}_{n}.',
-        fr: 'Nom des fichiers envoyés avec la tâche : {box} identifiant de boîte, {name} nom de boîte, {n} compteur. La documentation montre file_main{box}_{n}, file__file_{box}_{n} et file_file__{box}_{n}.',
+        fr: 'Nom des fichiers envoyés avec le job : {box} identifiant de boîte, {name} nom de boîte, {n} compteur. La documentation montre file_main{box}_{n}, file__file_{box}_{n} et file_file__{box}_{n}.',
       },
     },
     {
@@ -61,9 +61,9 @@ export const postgreenDescriptor: ProviderDescriptor<PostgreenClient> = {
     order: false,
     result: false,
     status: [
-      { name: KIND_JOB, label: { 'en-US': 'job (until its pack groups are ready)', de: 'Job (bis die Pack-Gruppen bereit sind)', nl: 'job (tot de packgroepen klaar zijn)', fr: 'tâche (jusqu\'aux groupes de plis prêts)' }, defaultIntervalMs: POSTGREEN_POLL_INTERVAL_MS },
-      { name: KIND_CREATED, label: { 'en-US': 'job until CREATED (auto-created deliveries)', de: 'Job bis CREATED (automatische Zustellungen)', nl: 'job tot CREATED (automatische leveringen)', fr: 'tâche jusqu\'à CREATED (envois automatiques)' }, defaultIntervalMs: POSTGREEN_POLL_INTERVAL_MS },
-      { name: KIND_DELIVERIES, label: { 'en-US': 'deliveries of a job', de: 'Zustellungen eines Jobs', nl: 'leveringen van een job', fr: "envois d'une tâche" }, defaultIntervalMs: POSTGREEN_POLL_INTERVAL_MS },
+      { name: KIND_JOB, label: { 'en-US': 'job (until its pack groups are ready)', de: 'Job (bis die Pack-Gruppen bereit sind)', nl: 'job (tot de packgroepen klaar zijn)', fr: 'job (jusqu\'à ses groupes de plis prêts)' }, defaultIntervalMs: POSTGREEN_POLL_INTERVAL_MS },
+      { name: KIND_CREATED, label: { 'en-US': 'job until CREATED (auto-created deliveries)', de: 'Job bis CREATED (automatische Zustellungen)', nl: 'job tot CREATED (automatische leveringen)', fr: 'job jusqu\'à CREATED (livraisons automatiques)' }, defaultIntervalMs: POSTGREEN_POLL_INTERVAL_MS },
+      { name: KIND_DELIVERIES, label: { 'en-US': 'deliveries of a job', de: 'Zustellungen eines Jobs', nl: 'leveringen van een job', fr: "livraisons d'un job" }, defaultIntervalMs: POSTGREEN_POLL_INTERVAL_MS },
     ],
     callback: [{ name: 'shipment', label: { 'en-US': 'shipment webhook', de: 'Sendungs-Webhook', nl: 'zendingswebhook', fr: "webhook d'envoi" } }],
     operations: operationInfos(POSTGREEN_OPERATIONS),
