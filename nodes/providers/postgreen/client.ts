@@ -1,5 +1,5 @@
 /**
- * PostGreen (Nirva) client (seed 001). One method per API call; usable
+ * PostGreen (Nirva) client (the provider's guide, api-advanced.html). One method per API call; usable
  * without Node-RED:
  *   const pg = new PostgreenClient({ baseUrl, login, password });
  *   const job = await pg.createJob({ jobName, serviceId, autocreateDeliveryCommand: false, files: [{ path: 'a.pdf' }] });
@@ -60,7 +60,7 @@ import {
   TRACKING_FILE_NAMES,
 } from './types';
 
-/** The default from DEFAULT_BASE_URLS; the seed names no host, so users set their PostGreen instance's URL. */
+/** The default from DEFAULT_BASE_URLS; the guide names no host, so users set their PostGreen instance's URL. */
 export const POSTGREEN_DEFAULT_BASE_URL = 'https://api.postgreen.com';
 const ID = /^[\w.:@~-]{1,200}$/;
 
@@ -214,7 +214,7 @@ export class PostgreenClient {
   }
 
   /**
-   * POST /packGroups/{packGroupId}/edit with the RAW values. The seed gives the
+   * POST /packGroups/{packGroupId}/edit with the RAW values. The guide gives the
    * path but no verb; an edit with a body is a POST on this API's conventions.
    */
   async editPackGroup(packGroupId: string, edit: PostgreenEditPackGroupRequest): Promise<unknown> {

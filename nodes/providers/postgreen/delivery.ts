@@ -1,7 +1,7 @@
 /**
  * Turning "deliver job X with print_mode 2SIDE" into the delivery command the
- * seed shows, checked against CheckOptions' selectable options before sending:
- * option names -> ids, the channel LABEL (a channel NAME is the seed's
+ * guide shows, checked against CheckOptions' selectable options before sending:
+ * option names -> ids, the channel LABEL (a channel NAME is the guide's
  * "common error" and is refused with a clear message), output file MAIN.
  */
 import { invalidInput } from '../../core/errors';
@@ -17,7 +17,7 @@ export interface DeliveryPlanInput {
   options?: Record<string, unknown>;
   /** The channel label; default: the only one CheckOptions offers. */
   channel?: string;
-  /** Default MAIN, as the seed advises. */
+  /** Default MAIN, as the guide advises. */
   outputFile?: string;
   /** Sent in the type given (numbers stay numbers). */
   packGroupIds?: PostgreenId[];

@@ -123,7 +123,7 @@ export function parseOptionTypes(body: unknown): PostgreenOptionType[] {
 
 /**
  * Options come either as an array of `{id, value, optionType}` entries, or
- * (as the seed describes: "the object named with the print_mode id") as an
+ * (as the guide describes: "the object named with the print_mode id") as an
  * object keyed by option type id whose values are the option lists.
  */
 export function parseOptions(body: unknown): PostgreenOption[] {

@@ -1,6 +1,6 @@
 /**
- * Request and response shapes of PostGreen on the Nirva platform (seed 001).
- * The seed names fields but shows few whole answers, so response types keep
+ * Request and response shapes of PostGreen on the Nirva platform (the provider's guide, api-advanced.html).
+ * The guide names fields but shows few whole answers, so response types keep
  * the named fields typed and let the rest pass through as given.
  */
 import { Readable } from 'stream';
@@ -74,7 +74,7 @@ export interface PostgreenBox {
 export interface PostgreenChannel {
   /** What deliveries use (`serviceChannelOptions` keys). */
   label: string;
-  /** Shown to people; sending it instead of the label is the seed's "common error". */
+  /** Shown to people; sending it instead of the label is the guide's "common error". */
   name?: string;
   outputFiles: string[];
 }
@@ -114,7 +114,7 @@ export interface PostgreenOptionCatalogue {
   options: PostgreenOption[];
 }
 
-/** The `@type: exv.Value` wrapper the seed shows for pack requirements. */
+/** The `@type: exv.Value` wrapper the guide shows for pack requirements. */
 export interface PostgreenValue {
   '@type': string;
   value: unknown;
