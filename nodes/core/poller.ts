@@ -21,6 +21,8 @@ export interface PollReport {
   progress?: Progress;
   reason?: string;
   raw: unknown;
+  /** Further named facts for the output message (e.g. `duplicate`, `tracking`). */
+  fields?: Record<string, unknown>;
 }
 
 export interface WatchEntry<M = unknown> {
