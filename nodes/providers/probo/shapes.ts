@@ -51,16 +51,20 @@ const calculationId = s.maybe(s.id());
 export const configureAnswer = s.object({
   status: s.maybe(s.string()),
   calculation_id: calculationId,
-  products: s.maybe(s.array(s.object({ can_order: s.maybe(s.boolean()), calculation_id: calculationId }))),
+  products: s.array(s.object({ can_order: s.maybe(s.boolean()), calculation_id: calculationId })),
 });
 
 /** POST /price: `{calculation_id, prices: [...]}` (the id was added to the answer in 2020). */
-export const priceAnswer = s.object({
-  status: s.maybe(s.string()),
-  calculation_id: calculationId,
-  prices: s.maybe(s.array(s.object({}))),
-  products: s.maybe(s.array(s.object({ calculation_id: calculationId }))),
-});
+export const priceAnswer = s.refine(
+  s.object({
+    status: s.maybe(s.string()),
+    calculation_id: calculationId,
+    prices: s.maybe(s.array(s.object({}))),
+    products: s.maybe(s.array(s.object({ calculation_id: calculationId }))),
+  }),
+  'prices or a calculation_id, or status "error" with a message',
+  (a) => Array.isArray(a.prices) || (a.calculation_id !== undefined && a.calculation_id !== null) || (a.status === 'error' && typeof a.message === 'string'),
+);
 
 const session = s.object({ id: s.id(), url: s.text(), external_id: s.maybe(s.id()) });
 
