@@ -31,7 +31,7 @@ export const proboDescriptor: ProviderDescriptor<ProboClient> = {
       type: 'select',
       // What every public client that works against the live API sends; an account saved without the property gets it too.
       default: 'basic',
-      label: { 'en-US': 'Auth scheme', de: 'Authentifizierung', nl: 'Authenticatie', fr: "Schéma d'authentification" },
+      label: { 'en-US': 'Auth scheme', de: 'Authentifizierung', nl: 'Authenticatie', fr: 'Authentification' },
       hint: {
         'en-US': 'Basic sends the key as Probo issues it (Authorization: Basic <key>)',
         de: 'Basic sendet den Schlüssel so, wie Probo ihn ausgibt (Authorization: Basic <Schlüssel>)',
@@ -49,7 +49,7 @@ export const proboDescriptor: ProviderDescriptor<ProboClient> = {
     result: false,
     status: [{ name: 'order', label: { 'en-US': 'order', de: 'Auftrag', nl: 'order', fr: 'commande' }, defaultIntervalMs: 30 * 60_000 }],
     callback: [
-      { name: 'uploader', label: { 'en-US': 'uploader session', de: 'Upload-Sitzung', nl: 'uploadsessie', fr: 'session de téléversement' } },
+      { name: 'uploader', label: { 'en-US': 'uploader session', de: 'Uploader-Sitzung', nl: 'uploadersessie', fr: "session d'upload" } },
       { name: 'order', label: { 'en-US': 'order status', de: 'Auftragsstatus', nl: 'orderstatus', fr: 'état de commande' } },
     ],
     operations: operationInfos(PROBO_OPERATIONS),

@@ -125,9 +125,9 @@ const price: OperationSpec<ProboClient, ProboPriceRequest> = {
   label: { 'en-US': 'Price', de: 'Preis', nl: 'Prijs', fr: 'Prix' },
   description: {
     'en-US': 'Prices products with their delivery options; the answer\'s calculation_id opens an uploader session.',
-    de: 'Berechnet Preise für Produkte mit ihren Lieferoptionen; die calculation_id der Antwort öffnet eine Upload-Sitzung.',
-    nl: 'Berekent prijzen van producten met hun leveropties; de calculation_id van het antwoord opent een uploadsessie.',
-    fr: 'Calcule le prix des produits avec leurs options de livraison ; le calculation_id de la réponse ouvre une session de téléversement.',
+    de: 'Berechnet Preise für Produkte mit ihren Lieferoptionen; die calculation_id der Antwort öffnet eine Uploader-Sitzung.',
+    nl: 'Berekent prijzen van producten met hun leveropties; de calculation_id van het antwoord opent een uploadersessie.',
+    fr: 'Calcule le prix des produits avec leurs options de livraison ; le calculation_id de la réponse ouvre une session d'upload.',
   },
   input: {
     'en-US': '{products: [{code, options: [{code, value?}]} or {customer_code}], deliveries?, language?}',
@@ -137,8 +137,8 @@ const price: OperationSpec<ProboClient, ProboPriceRequest> = {
   },
   output: {
     'en-US': 'msg.payload: Probo\'s answer. msg.calculation_id: for the uploader session. msg.prices: the price options per production time and delivery (amounts in EUR).',
-    de: 'msg.payload: die Antwort von Probo. msg.calculation_id: für die Upload-Sitzung. msg.prices: die Preisoptionen je Produktionszeit und Lieferung (Beträge in EUR).',
-    nl: 'msg.payload: het antwoord van Probo. msg.calculation_id: voor de uploadsessie. msg.prices: de prijsopties per productietijd en levering (bedragen in EUR).',
+    de: 'msg.payload: die Antwort von Probo. msg.calculation_id: für die Uploader-Sitzung. msg.prices: die Preisoptionen je Produktionszeit und Lieferung (Beträge in EUR).',
+    nl: 'msg.payload: het antwoord van Probo. msg.calculation_id: voor de uploadersessie. msg.prices: de prijsopties per productietijd en levering (bedragen in EUR).',
     fr: 'msg.payload : la réponse de Probo. msg.calculation_id : pour la session de téléversement. msg.prices : les options de prix par délai de production et livraison (montants en EUR).',
   },
   example: { language: 'en', products: [EXAMPLE_PRODUCT] },
