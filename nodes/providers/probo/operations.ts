@@ -127,7 +127,7 @@ const price: OperationSpec<ProboClient, ProboPriceRequest> = {
     'en-US': 'Prices products with their delivery options; the answer\'s calculation_id opens an uploader session.',
     de: 'Berechnet Preise für Produkte mit ihren Lieferoptionen; die calculation_id der Antwort öffnet eine Uploader-Sitzung.',
     nl: 'Berekent prijzen van producten met hun leveropties; de calculation_id van het antwoord opent een uploadersessie.',
-    fr: 'Calcule le prix des produits avec leurs options de livraison ; le calculation_id de la réponse ouvre une session d'upload.',
+    fr: 'Calcule le prix des produits avec leurs options de livraison ; le calculation_id de la réponse ouvre une session d\'upload.',
   },
   input: {
     'en-US': '{products: [{code, options: [{code, value?}]} or {customer_code}], deliveries?, language?}',
