@@ -139,7 +139,7 @@ const price: OperationSpec<ProboClient, ProboPriceRequest> = {
     'en-US': 'msg.payload: Probo\'s answer. msg.calculation_id: for the uploader session. msg.prices: the price options per production time and delivery (amounts in EUR).',
     de: 'msg.payload: die Antwort von Probo. msg.calculation_id: für die Uploader-Sitzung. msg.prices: die Preisoptionen je Produktionszeit und Lieferung (Beträge in EUR).',
     nl: 'msg.payload: het antwoord van Probo. msg.calculation_id: voor de uploadersessie. msg.prices: de prijsopties per productietijd en levering (bedragen in EUR).',
-    fr: 'msg.payload : la réponse de Probo. msg.calculation_id : pour la session de téléversement. msg.prices : les options de prix par délai de production et livraison (montants en EUR).',
+    fr: 'msg.payload : la réponse de Probo. msg.calculation_id : pour la session d\'upload. msg.prices : les options de prix par délai de production et livraison (montants en EUR).',
   },
   example: { language: 'en', products: [EXAMPLE_PRODUCT] },
   prepare: (input) => checkPriceRequest(input, FIELD),
