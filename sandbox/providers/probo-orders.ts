@@ -165,9 +165,9 @@ export class ProboOrders {
   constructor() {
     // An order the operation node's "cancel" example can cancel (again and again).
     this.state.orders.set('sandbox-example-1', this.newOrder('sandbox-example-1', 'Sandbox example order', 'production', {}, []));
-    const seeded = this.state.orders.get('sandbox-example-1') as ProboSandboxOrder;
-    seeded.status = 'accepted';
-    seeded.path = [];
+    const example = this.state.orders.get('sandbox-example-1') as ProboSandboxOrder;
+    example.status = 'accepted';
+    example.path = [];
   }
 
   stop(): void {

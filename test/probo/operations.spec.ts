@@ -50,10 +50,12 @@ describe('Probo operations through createProvider(...).capabilities.operations, 
 
   it('runs every documented example against the sandbox (twice: the cancel example too)', async () => {
     const infos = descriptorOf('probo')?.capabilities.operations ?? [];
+    assert.strictEqual(infos.length, 5);
     for (let round = 0; round < 2; round++) {
       for (const info of infos) {
         const out = await run(info.name, info.example);
         assert.ok(out.payload && typeof out.payload === 'object', `${info.name} answered`);
+        assert.ok(Object.keys(out.fields).length > 0, `${info.name} names its convenience fields`);
       }
     }
   });
