@@ -92,6 +92,13 @@ export interface CallbackEvent {
   /** Facts lifted onto the message (msg.warnings, msg.eventType, ...). */
   fields: Record<string, unknown>;
   payload: unknown;
+  /**
+   * Where the event stands in the life of its subject (an order, say): the
+   * callback node drops an event ranked below the highest it already output
+   * for the same subject, so a late callback never moves it backwards.
+   * Without it, events are only de-duplicated.
+   */
+  ordering?: { subject: string; rank: number };
 }
 
 /** The kinds of callback a provider sends are in its descriptor (`capabilities.callback`). */
