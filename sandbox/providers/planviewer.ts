@@ -264,7 +264,7 @@ export function planviewerRoutes(router: Router, prefix: string, opts: { dailyCa
   }
   const dorpsweg = PLANVIEWER_ADDRESSES[2];
   state.jobs.set(PLANVIEWER_TEST_UUIDS.exampleWaitingJob, { uuid: PLANVIEWER_TEST_UUIDS.exampleWaitingJob, intention: '', product: 'eigendomsinformatie', location: dorpsweg, reads: 0, choices: choicesOf(dorpsweg.parcels), fixed: 'waiting' });
-  state.jobs.set(PLANVIEWER_TEST_UUIDS.exampleFinishedJob, { uuid: PLANVIEWER_TEST_UUIDS.exampleFinishedJob, intention: PLANVIEWER_TEST_UUIDS.normal, product: 'eigendomsinformatie', location: PLANVIEWER_ADDRESSES[0], reads: 0, fixed: 'finished' });
+  state.jobs.set(PLANVIEWER_TEST_UUIDS.exampleFinishedJob, { uuid: PLANVIEWER_TEST_UUIDS.exampleFinishedJob, intention: '', product: 'eigendomsinformatie', location: PLANVIEWER_ADDRESSES[0], reads: 0, fixed: 'finished' });
 
   const authed = (handler: (ctx: RouteContext, key: string) => Promise<void> | void) => async (ctx: RouteContext) => {
     const key = accessKey(ctx);

@@ -3,7 +3,7 @@ import { bindOperations, Capabilities } from '../../core/capabilities';
 import { PollReport, PollVerdict } from '../../core/poller';
 import { uuidList } from '../../core/validate';
 import { PlanviewerClient } from './client';
-import { jobUuidsFrom } from './inputs';
+import { jobUuidsFrom, orderUuids } from './inputs';
 import { PLANVIEWER_OPERATIONS } from './operations';
 import { planviewerErrorMessage } from './shapes';
 
@@ -19,7 +19,7 @@ export function planviewerCapabilities(client: PlanviewerClient): Capabilities {
   return {
     probe: async () => `connected; ${(await client.listProducts()).length} products available`,
     order: {
-      prepare: (input) => ({ uuids: uuidList(input, 'msg.payload.uuids') }),
+      prepare: (input) => ({ uuids: orderUuids(input) }),
       async place(prepared) {
         const { uuids } = prepared as { uuids: string[] };
         const jobs = await client.order(uuids);

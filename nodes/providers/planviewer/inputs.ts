@@ -23,6 +23,13 @@ export function jobUuidsFrom(input: unknown): unknown {
   return input;
 }
 
+/** The product intentions to order: what intentions found, or nothing available is said so. */
+export function orderUuids(input: unknown): string[] {
+  const list = isPlainObject(input) ? input.uuids : input;
+  if (Array.isArray(list) && list.length === 0) throw bad(`${FIELD}.uuids`, 'no product intention to order: nothing is available for this location and product');
+  return uuidList(input, `${FIELD}.uuids`);
+}
+
 /** Exactly one job (or order) uuid. */
 export function oneJobUuid(input: unknown, field = FIELD): string {
   const list = uuidList(jobUuidsFrom(input), field);
@@ -67,6 +74,7 @@ export function searchRequest(input: unknown): PlanviewerSearchRequest {
 /** `{uuids, products}`: location uuids and product slugs; one of each may be given bare. */
 export function intentionsRequest(input: unknown): PlanviewerIntentionsRequest {
   if (!isPlainObject(input)) throw bad(FIELD, 'expected {uuids: [location uuid], products: [product slug]}');
+  if (Array.isArray(input.uuids) && input.uuids.length === 0) throw bad(`${FIELD}.uuids`, 'no location uuid: did the search find nothing?');
   const uuids = uuidList(input.uuids, `${FIELD}.uuids`);
   const raw = typeof input.products === 'string' ? [input.products] : input.products;
   if (!Array.isArray(raw) || raw.length === 0) throw bad(`${FIELD}.products`, 'expected one or more product slugs, e.g. ["bestemmingsplanrapport"] (see the operation "products")');
