@@ -77,7 +77,16 @@ function mediaType(contentType: string | undefined): string {
 
 /** A JSON result, read within the Buffer limit and checked: the provider's error shape is not a result. */
 async function readJsonResult(file: DownloadedFile, result: ResultCapability, provider: string, id: string, maxBytes: number): Promise<{ data: unknown; buffer: Buffer }> {
-  const buffer = await streamToBuffer(file.stream, maxBytes, file.filename, file.contentLength);
+  let buffer: Buffer;
+  try {
+    buffer = await streamToBuffer(file.stream, maxBytes, file.filename, file.contentLength);
+  } catch (e) {
+    // The Buffer limit's own advice (write to a folder) does not help here: JSON is checked in memory either way.
+    if (e instanceof FulfillmentError && e.kind === 'malformed_response' && /larger than/.test(e.message)) {
+      throw new FulfillmentError({ provider, kind: 'malformed_response', providerCode: e.providerCode, message: `${provider}: the JSON result of job ${id} (${file.filename}) is larger than the Buffer limit of ${maxBytes} bytes; JSON results are checked in memory: raise "max Buffer" on the node` });
+    }
+    throw e;
+  }
   const text = buffer.toString('utf8');
   let data: unknown;
   try {
