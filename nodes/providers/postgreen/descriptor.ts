@@ -19,8 +19,8 @@ export const postgreenDescriptor: ProviderDescriptor<PostgreenClient> = {
     order: false,
     result: false,
     status: [
-      { name: 'job', label: { 'en-US': 'job', de: 'Job', nl: 'job', fr: 'tâche' }, defaultIntervalMs: POSTGREEN_POLL_INTERVAL_MS },
-      { name: 'deliveries', label: { 'en-US': 'deliveries of a job', de: 'Zustellungen eines Jobs', nl: 'leveringen van een job', fr: "envois d'une tâche" }, defaultIntervalMs: POSTGREEN_POLL_INTERVAL_MS },
+      { name: 'job', label: { 'en-US': 'job', de: 'Job', nl: 'job', fr: 'job' }, defaultIntervalMs: POSTGREEN_POLL_INTERVAL_MS },
+      { name: 'deliveries', label: { 'en-US': 'deliveries of a job', de: 'Zustellungen eines Jobs', nl: 'leveringen van een job', fr: "livraisons d'un job" }, defaultIntervalMs: POSTGREEN_POLL_INTERVAL_MS },
     ],
     callback: [{ name: 'shipment', label: { 'en-US': 'shipment webhook', de: 'Sendungs-Webhook', nl: 'zendingswebhook', fr: "webhook d'envoi" } }],
     operations: [],
