@@ -191,40 +191,45 @@ describe('operation node in the editor (chromium)', function () {
     }
   });
 
-  it('lays the address-to-result example out inside 940 x 700, at least 20 px between node boxes', async () => {
-    await page.evaluate((tab: string) => RED.workspaces.show(tab), TAB);
-    await page.waitForFunction((tab: string) => {
-      let drawn = true;
-      RED.nodes.eachNode((n: any) => {
-        if (n.z === tab && !(n.w > 0 && n.h > 0)) drawn = false;
-      });
-      return drawn;
-    }, TAB);
-    const boxes = await page.evaluate((tab: string) => {
-      const out: Array<{ id: string; left: number; top: number; right: number; bottom: number }> = [];
-      RED.nodes.eachNode((n: any) => {
-        if (n.z !== tab) return;
-        out.push({ id: n.id, left: n.x - n.w / 2, top: n.y - n.h / 2, right: n.x + n.w / 2, bottom: n.y + n.h / 2 });
-      });
-      return out;
-    }, TAB);
-    await page.setViewportSize({ width: 1500, height: 900 });
-    await page.evaluate(() => RED.sidebar.hide && RED.sidebar.hide());
-    await page.screenshot({ path: path.join(shots, 'planviewer-address-to-result.png') });
-    await page.setViewportSize({ width: 1280, height: 760 });
-    assert.ok(boxes.length >= 20, `${boxes.length} nodes`);
-    for (const b of boxes) assert.ok(b.left >= 0 && b.top >= 0 && b.right <= 940 && b.bottom <= 700, `${b.id} is outside the workspace: ${JSON.stringify(b)}`);
-    const close: string[] = [];
-    for (let i = 0; i < boxes.length; i++) {
-      for (let j = i + 1; j < boxes.length; j++) {
-        const a = boxes[i];
-        const b = boxes[j];
-        const gapX = Math.max(b.left - a.right, a.left - b.right);
-        const gapY = Math.max(b.top - a.bottom, a.top - b.bottom);
-        if (gapX < 20 && gapY < 20) close.push(`${a.id} / ${b.id} (${Math.round(gapX)}, ${Math.round(gapY)})`);
+  for (const [tab, file] of [[TAB, 'planviewer-address-to-result'], ['pv_tab', 'planviewer-order-and-retrieve']]) {
+    it(`lays the example ${file} out inside 940 x 700, at least 20 px between node boxes`, async () => {
+      await page.evaluate((z: string) => RED.workspaces.show(z), tab);
+      await page.waitForFunction((z: string) => {
+        let drawn = true;
+        RED.nodes.eachNode((n: any) => {
+          if (n.z === z && !(n.w > 0 && n.h > 0)) drawn = false;
+        });
+        return drawn;
+      }, tab);
+      const boxes = await page.evaluate((z: string) => {
+        const out: Array<{ id: string; left: number; top: number; right: number; bottom: number }> = [];
+        RED.nodes.eachNode((n: any) => {
+          if (n.z !== z) return;
+          // An inject's button sticks out on the left, a debug node's on the right: it must be on the workspace too.
+          const button = n._def.button ? 25 : 0;
+          const onRight = n._def.align === 'right';
+          out.push({ id: n.id, left: n.x - n.w / 2 - (onRight ? 0 : button), top: n.y - n.h / 2, right: n.x + n.w / 2 + (onRight ? button : 0), bottom: n.y + n.h / 2 });
+        });
+        return out;
+      }, tab);
+      await page.setViewportSize({ width: 1500, height: 900 });
+      await page.screenshot({ path: path.join(shots, `${file}.png`) });
+      await page.setViewportSize({ width: 1280, height: 760 });
+      assert.ok(boxes.length >= 10, `${boxes.length} nodes`);
+      const outside = boxes.filter((b) => b.left < 0 || b.top < 0 || b.right > 940 || b.bottom > 700).map((b) => `${b.id} ${JSON.stringify(b)}`);
+      assert.deepStrictEqual(outside, [], 'every node box inside the 940 x 700 workspace');
+      const close: string[] = [];
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i];
+          const b = boxes[j];
+          const gapX = Math.max(b.left - a.right, a.left - b.right);
+          const gapY = Math.max(b.top - a.bottom, a.top - b.bottom);
+          if (gapX < 20 && gapY < 20) close.push(`${a.id} / ${b.id} (${Math.round(gapX)}, ${Math.round(gapY)})`);
+        }
       }
-    }
-    assert.deepStrictEqual(close, []);
-    noBrowserErrors();
-  });
+      assert.deepStrictEqual(close, []);
+      noBrowserErrors();
+    });
+  }
 });
