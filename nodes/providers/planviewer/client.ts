@@ -2,7 +2,9 @@
  * Planviewer Product API client. One method per API call, each checking its
  * answer against the documented shape; usable without Node-RED:
  *   const pv = new PlanviewerClient({ apiKey, apiSecret });
- *   const [best] = await pv.search(addressQuery({ postcode: '6512EX', housenumber: 2 }));
+ *   const [best] = await pv.search({ entity: 'adres', query: { bool: { must: [
+ *     { field: { fields: ['postcode'], query: '6512EX' } },
+ *     { field: { method: 'match', fields: ['huisnummer'], query: '2' } }] } } });
  *   const jobs = await pv.order(['0fe30323-...']);
  */
 import { HttpClient, RequestSpec } from '../../core/http';
