@@ -83,6 +83,11 @@ export interface ResultCapability {
   /** The id from msg.payload, checked. */
   target(input: unknown): string;
   open(id: string, signal?: AbortSignal): Promise<DownloadedFile>;
+  /**
+   * For a JSON result: the provider's message when the body is its error
+   * shape (some providers send one with a 2xx status), undefined for a real result.
+   */
+  errorIn?(body: unknown): string | undefined;
 }
 
 /** One provider callback (webhook) as the callback node outputs it. */
