@@ -114,8 +114,8 @@
 
   /**
    * An action node's `account`: set, configured, and of a provider whose
-   * descriptor serves `need` (a capability or the node's type). `action` is a
-   * key in the node's own catalog ("place orders").
+   * descriptor serves `need` (a capability or the node's type; or a list of
+   * provider names). `action` is a key in the node's own catalog ("place orders").
    */
   function accountProperty(need, action) {
     return {
@@ -127,7 +127,7 @@
         if (!account) reason = t('errors.noAccount');
         else if (account.valid === false) reason = t('errors.accountInvalid', { name: account.name || providerLabel(account.provider) });
         else {
-          var able = providersFor(need);
+          var able = Array.isArray(need) ? need : providersFor(need);
           if (able.indexOf(account.provider) < 0) {
             reason = t('errors.cannot', {
               provider: account.provider,
@@ -319,13 +319,24 @@
   }
   /**
    * One of the account's live lists (`capabilities.choices` of its provider),
-   * from the deployed account; nothing when it is not deployed yet.
+   * from the deployed account: the names first, so a list the provider does
+   * not offer is not asked for. Nothing when the account is not deployed yet.
    */
+  var listNames = {};
   function choices(accountId, list, cb) {
-    if (!accountOf(accountId)) return;
-    $.getJSON('fulfillment/account/' + encodeURIComponent(accountId) + '/choices/' + encodeURIComponent(list))
-      .done(function (r) { if (r && r.ok && Array.isArray(r.choices)) cb(r.choices); });
+    var account = accountOf(accountId);
+    if (!account || account.changed) return;
+    var base = 'fulfillment/account/' + encodeURIComponent(accountId) + '/choices';
+    var names = listNames[accountId] || (listNames[accountId] = $.getJSON(base));
+    names.done(function (r) {
+      if (!r || !r.ok || (r.lists || []).indexOf(list) < 0) return;
+      $.getJSON(base + '/' + encodeURIComponent(list)).done(function (answer) {
+        if (answer && answer.ok && Array.isArray(answer.choices)) cb(answer.choices);
+      });
+    }).fail(function () { delete listNames[accountId]; });
   }
+  // A deploy can change what an account offers.
+  RED.events.on('deploy', function () { listNames = {}; });
 
   addStyle();
 
@@ -351,15 +362,7 @@
     datalist: datalist,
     choices: choices,
     // Earlier names, kept for editors written against them.
-    account: function (need, action) {
-      if (!Array.isArray(need)) return accountProperty(need, action).validate;
-      var list = need;
-      return function (v, opt) {
-        var a = accountOf(v);
-        if (a && a.valid !== false && list.indexOf(a.provider) >= 0) return true;
-        return accountProperty('\u0000', action).validate.call(this, v, opt);
-      };
-    },
+    account: function (need, action) { return accountProperty(need, action).validate; },
     number: function (message, min, max, blankAllowed) { return numberValidator('', message, min, max, blankAllowed); }
   };
 })();

@@ -10,6 +10,7 @@ import { CredentialKey } from '../core/descriptor';
 import { settingsFrom } from '../runtime/account-settings';
 import { FulfillmentError } from '../core/errors';
 import { registerAccountAdmin } from './admin';
+import { registerChoicesRoute } from '../runtime/choices-route';
 import { isSandboxUrl } from './sandbox';
 
 export = function register(RED: NodeAPI): void {
@@ -58,4 +59,6 @@ export = function register(RED: NodeAPI): void {
     settings: { fulfillmentAccountProviders: { value: providerInfos(), exportable: true } },
   });
   registerAccountAdmin(RED);
+  // The editors' live lists; also registered by the operation node (once per runtime).
+  registerChoicesRoute(RED);
 };

@@ -8,9 +8,7 @@
  * deployed account. Nothing of the request is logged, and the answer carries
  * the provider's verdict only (error texts are redacted by the client).
  *
- * GET /fulfillment/account/:id/choices/:list (fulfillment-account.read): one
- * of the deployed account's live lists (`capabilities.choices`), as
- * `{value, label}` entries for the editor's suggestions.
+ * The live lists for the editors' suggestions are runtime/choices-route.ts.
  */
 import { NodeAPI, HttpRequest, HttpResponse, NodeDef } from '../runtime/red';
 import { AccountNode } from '../runtime/account-ref';
@@ -91,26 +89,6 @@ export function registerAccountAdmin(RED: NodeAPI): void {
       .then(
         (message) => res.json({ ok: true, message }),
         (e) => res.json({ ok: false, message: asFulfillmentError(e).message }),
-      )
-      .catch(() => undefined);
-  });
-
-  RED.httpAdmin.get('/fulfillment/account/:id/choices/:list', RED.auth.needsPermission('fulfillment-account.read'), (req: HttpRequest, res: HttpResponse) => {
-    const account = RED.nodes.getNode(req.params.id) as AccountNode | null;
-    if (!account || typeof account.handle !== 'function') {
-      res.status(404).json({ ok: false, message: 'deploy the account first' });
-      return;
-    }
-    Promise.resolve()
-      .then(() => {
-        const list = account.handle().capabilities.choices?.[req.params.list];
-        if (!list) return undefined;
-        return list();
-      })
-      .then(
-        // A list the provider does not offer is an answer, not a failure: the editor then offers no suggestions.
-        (choices) => res.json(choices ? { ok: true, choices } : { ok: false, message: `${account.provider} offers no list "${req.params.list}"` }),
-        (e) => res.status(502).json({ ok: false, message: asFulfillmentError(e).message }),
       )
       .catch(() => undefined);
   });
