@@ -93,9 +93,10 @@
   }
 
   /**
-   * The sandbox is recognised by its address alone: a loopback host with the
-   * provider's sandbox path. No provider serves its API from this machine,
-   * and the address is known before any request (and before any credential).
+   * The sandbox is recognised by its address alone: a loopback host and a path
+   * in the provider's part of the sandbox (nodes/account/sandbox.ts, the same
+   * rule at run time). No provider serves its API from this machine, and the
+   * address is known before any request (and before any credential).
    */
   function isSandbox(providerName, baseUrl) {
     var p = provider(providerName);
@@ -103,7 +104,10 @@
     var u;
     try { u = new URL(String(baseUrl).trim()); } catch (e) { return false; }
     var host = u.hostname.replace(/^\[|\]$/g, '');
-    return LOOPBACK.indexOf(host) >= 0 && u.pathname.replace(/\/+$/, '') === p.sandboxPath;
+    // The provider's part of the sandbox: the first segment of its path (`/arri/…` is every ARRI customer there).
+    var root = '/' + (p.sandboxPath.split('/').filter(Boolean)[0] || '');
+    var path = u.pathname.replace(/\/+$/, '');
+    return LOOPBACK.indexOf(host) >= 0 && (path === root || path.indexOf(root + '/') === 0);
   }
   function sandboxUrl(providerName) {
     var p = provider(providerName);
@@ -228,7 +232,7 @@
   }
 
   /** Replaces the row markers of a node type's template (once, before the first dialog). */
-  function expandTemplate(type, extraRows) {
+  function expand(type, extraRows) {
     var script = $('script[data-template-name="' + type + '"]');
     if (!script.length) return;
     var html = $('<div>').html(script.html());
@@ -282,22 +286,35 @@
   }
 
   /**
-   * Registers a node type with the toolkit's rows and style: expands the
-   * template's row markers, prepares their inputs, then runs the node's own
-   * oneditprepare.
+   * Wraps a node's oneditprepare: the toolkit's style and shared rows first,
+   * then the node's own.
    */
-  function register(type, def, extraRows) {
-    expandTemplate(type, extraRows);
-    var prepare = def.oneditprepare;
-    def.oneditprepare = function () {
+  function prepare(own) {
+    return function () {
+      var def = this._def || {};
       var config = def.category === 'config';
       // A config dialog can open on top of a node's dialog: work in the one that just opened.
       var form = $(config ? '#node-config-dialog-edit-form' : '#dialog-form').last();
       form.addClass('fulfillment-dialog');
       prepareRows(this, def.defaults || {}, form, config ? 'node-config-input' : 'node-input');
-      if (prepare) prepare.apply(this, arguments);
+      if (own) own.apply(this, arguments);
     };
-    RED.nodes.registerType(type, def);
+  }
+
+  /**
+   * Called just before a node's RED.nodes.registerType('…', {category: …})
+   * (the flow library's checks read that literal call): expands the rows its
+   * template names, and once the type is registered runs the toolkit's part
+   * of its dialog before the node's own oneditprepare.
+   */
+  function use(type, extraRows) {
+    expand(type, extraRows);
+    RED.events.on('registry:node-type-added', function added(t) {
+      if (t !== type) return;
+      RED.events.off('registry:node-type-added', added);
+      var def = RED.nodes.getType(type);
+      def.oneditprepare = prepare(def.oneditprepare);
+    });
   }
 
   /** A node's label: its name, else its short action name with the account's provider. */
@@ -356,7 +373,7 @@
     numberValidator: numberValidator,
     sourceProperties: sourceProperties,
     contextStores: contextStores,
-    register: register,
+    use: use,
     WIDE: WIDE,
     label: label,
     datalist: datalist,

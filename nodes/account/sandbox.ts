@@ -1,7 +1,8 @@
 /**
  * Whether an account points at the built-in sandbox. It is recognised by its
- * address alone: a loopback host with the provider's sandbox path (the
- * descriptor's `sandboxPath`). No provider serves its API from the user's own
+ * address alone: a loopback host, and a path within the provider's part of the
+ * sandbox (the first segment of the descriptor's `sandboxPath`: `/arri/…` is
+ * every ARRI customer the sandbox emulates). No provider serves its API from the user's own
  * machine, and the address is known at deploy and in the editor, before any
  * request or credential. The editor toolkit (resources/editor.js) applies the
  * same rule.
@@ -17,5 +18,7 @@ export function isSandboxUrl(sandboxPath: string | undefined, baseUrl: unknown):
     return false;
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  return LOOPBACK.has(host) && url.pathname.replace(/\/+$/, '') === sandboxPath;
+  const root = `/${sandboxPath.split('/').filter(Boolean)[0] ?? ''}`;
+  const path = url.pathname.replace(/\/+$/, '');
+  return LOOPBACK.has(host) && (path === root || path.startsWith(`${root}/`));
 }

@@ -7,8 +7,8 @@
 import { NodeAPI, Node, NodeDef, NodeMessage } from '../runtime/red';
 import { onInput } from '../runtime/input';
 import { accountOf, AccountNode, providersFor } from '../runtime/account-ref';
-import { busy, ok } from '../runtime/status';
-import { numberSetting } from '../runtime/props';
+import { busy, markAccount, ok, StatusText, statusTexts } from '../runtime/status';
+import { loadRequest, numberSetting } from '../runtime/props';
 import { contextLedger } from '../runtime/ledger-store';
 import { explicitIdempotencyKey, sendOnce } from '../runtime/send-once';
 import { registerChoicesRoute } from '../runtime/choices-route';
@@ -22,13 +22,16 @@ export = function register(RED: NodeAPI): void {
   function OperationNode(this: Node, def: NodeDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
-    const windowMs = numberSetting(node, def, 'dedupeWindow', 86_400, 0) * 1000;
+    const say = statusTexts(RED, node, 'operation');
+    const windowMs = numberSetting(RED, node, def, 'dedupeWindow', 86_400, 0) * 1000;
     const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
     const guard = new IdempotencyGuard(contextLedger(node, store), windowMs);
     const configured = typeof def.operation === 'string' ? def.operation.trim() : '';
     const choiceSetting = typeof def.choice === 'string' ? def.choice.trim() : '';
+    markAccount(RED, node, def.account);
 
     onInput(node, async (msg, send) => {
+      await loadRequest(RED, node, def, msg);
       const account = accountOf(RED, def.account);
       const name = operationName(msg, configured);
       const op = operationOf(account, name, msg.operation !== undefined);
@@ -36,7 +39,7 @@ export = function register(RED: NodeAPI): void {
       // The node's choice (a product code…) belongs to its own operation only.
       const input = name === configured ? withChoice(msg.payload, op.info, choiceSetting) : msg.payload;
       const prepared = op.prepare(input);
-      node.status(busy(`${name} · sending`));
+      node.status(busy(say('sending', { operation: name })));
       let result: ActionResult;
       if (op.info.changes) {
         const explicitKey = explicitIdempotencyKey(msg, account.provider);
@@ -50,7 +53,7 @@ export = function register(RED: NodeAPI): void {
       Object.assign(msg, result.fields);
       // Consumed here: passed on, it would make the next operation node run this one again.
       delete msg.operation;
-      node.status(ok(`${name} · ${summary(op.info, result)}`));
+      node.status(ok(`${name} · ${summary(op.info, result, say)}`));
       send(msg);
     });
   }
@@ -104,8 +107,8 @@ function withChoice(payload: unknown, info: OperationInfo, value: string): unkno
 }
 
 /** "3 found" for lists (the first listed field, else the answer), "sent" for changes. */
-function summary(info: OperationInfo, result: ActionResult): string {
-  if (info.changes) return 'sent';
+function summary(info: OperationInfo, result: ActionResult, say: StatusText): string {
+  if (info.changes) return say('sent');
   const list = Object.values(result.fields).find(Array.isArray) ?? (Array.isArray(result.payload) ? result.payload : undefined);
-  return list ? `${list.length} found` : 'done';
+  return list ? say('found', { count: list.length }) : say('done');
 }

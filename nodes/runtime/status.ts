@@ -112,7 +112,8 @@ export function statusForError(fe: FulfillmentError, node?: Node): NodeStatus {
       text = say('cancelled');
       break;
     default:
-      text = fe.field ? say('config', { field: fe.field }) : say('failed');
+      // A setting to correct: its own words say which and how (cut to fit).
+      text = fe.message.replace(/^[a-z]+: /, '') || say('failed');
   }
   return failed(text);
 }

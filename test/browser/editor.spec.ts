@@ -511,7 +511,7 @@ describe('editor in a real browser (chromium)', function () {
       assert.match(onSandbox.tip, /accepts any credentials/);
       assert.strictEqual(live.mark, 'live');
       assert.strictEqual(back.mark, 'sandbox');
-      assert.strictEqual(back.url, `http://127.0.0.1:1881/${account.provider}`);
+      assert.strictEqual(back.url, `http://127.0.0.1:1881${PROVIDERS.find((p) => p.name === account.provider)?.sandboxPath}`);
       noBrowserErrors();
     });
 

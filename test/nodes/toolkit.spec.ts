@@ -10,6 +10,7 @@ import { Sandbox } from '../../sandbox/server';
 import { PLANVIEWER_TEST_UUIDS as T } from '../../sandbox/providers/planviewer';
 import { reportable } from '../../nodes/runtime/input';
 import { FulfillmentError } from '../../nodes/core/errors';
+import { isSandboxUrl } from '../../nodes/account/sandbox';
 
 const CREDS = { acc: { apiKey: 'tk-key-123', apiSecret: 'tk-secret-456' } };
 
@@ -145,6 +146,16 @@ describe('runtime toolkit: request source, number settings, statuses, errors, Te
     assert.deepStrictEqual(Object.keys(report).sort(), ['cause', 'code', 'message']);
     assert.strictEqual(report.cause.providerMessage, 'quantity must be positive');
     assert.strictEqual(Object.getPrototypeOf(report).constructor, Object, 'shown as a plain object');
+  });
+
+  it('recognises the sandbox by its address: a loopback host, a path in the provider\'s part of the sandbox', () => {
+    const yes = ['http://127.0.0.1:1881/planviewer', 'http://localhost:40123/planviewer/', 'http://[::1]:1881/planviewer'];
+    const no = ['https://www.planviewer.nl', 'http://127.0.0.1:1881/planviewerx', 'http://127.0.0.1.example.com/planviewer', 'http://10.0.0.5:1881/planviewer', '', 'not a url'];
+    for (const u of yes) assert.strictEqual(isSandboxUrl('/planviewer', u), true, u);
+    for (const u of no) assert.strictEqual(isSandboxUrl('/planviewer', u), false, u);
+    // Every customer the sandbox emulates is the sandbox, not only the descriptor's example one.
+    assert.strictEqual(isSandboxUrl('/arri/example-studio', 'http://127.0.0.1:1881/arri/another-studio'), true);
+    assert.strictEqual(isSandboxUrl(undefined, 'http://127.0.0.1:1881/planviewer'), false);
   });
 
   describe('Test connection (POST /fulfillment/account/:id/test)', () => {

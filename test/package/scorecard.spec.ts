@@ -61,13 +61,14 @@ describe('package: scorecard checks that run offline', () => {
     }
   });
 
-  it('packs only dist/nodes, icons, examples, README, LICENSE and CHANGELOG', function () {
+  it('packs only dist/nodes, resources (the editor toolkit), icons, examples, README, LICENSE and CHANGELOG', function () {
     this.timeout(60_000);
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     const files = (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path);
-    const allowed = /^(dist\/nodes\/|icons\/|examples\/|README\.md$|LICENSE$|CHANGELOG\.md$|package\.json$)/;
+    const allowed = /^(dist\/nodes\/|resources\/|icons\/|examples\/|README\.md$|LICENSE$|CHANGELOG\.md$|package\.json$)/;
     assert.deepStrictEqual(files.filter((f) => !allowed.test(f)), []);
     assert.ok(files.includes('dist/nodes/place-order/place-order.js'));
+    assert.ok(files.includes('resources/editor.js') && files.includes('resources/editor.css'), 'the editor toolkit is shipped');
     assert.ok(!files.some((f) => f.includes('/test/') || f.startsWith('sandbox/') || f.endsWith('.ts') && !f.endsWith('.d.ts')));
   });
 });

@@ -302,6 +302,6 @@ describe('Planviewer operations (operation node) against the sandbox', function 
     };
     assert.deepStrictEqual((await texts('search', { postcode: '6512EX', housenumber: 2 })).slice(-1), ['search · 2 found']);
     assert.deepStrictEqual((await texts('select', { uuid: T.exampleWaitingJob, select: 1 })).slice(-1), ['select · sent']);
-    assert.deepStrictEqual((await texts('waiting', T.exampleFinishedJob)).slice(-1), ['HTTP 404 not_waiting']);
+    assert.deepStrictEqual((await texts('waiting', T.exampleFinishedJob)).slice(-1), ['HTTP 404']);
   });
 });
