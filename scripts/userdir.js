@@ -16,6 +16,23 @@ const SANDBOX_CREDENTIALS = {
   arri: { accessToken: 'sandbox-token' },
 };
 
+/**
+ * Sandbox credentials for an example account: the values above, or, for a
+ * provider not listed here, one value per field of its descriptor's first
+ * credential set (the sandbox accepts any credentials).
+ */
+function sandboxCredentials(root, provider) {
+  if (SANDBOX_CREDENTIALS[provider]) return SANDBOX_CREDENTIALS[provider];
+  let descriptor;
+  try {
+    descriptor = require(path.join(root, 'dist', 'nodes', 'providers', 'index.js')).descriptorOf(provider);
+  } catch {
+    return undefined;
+  }
+  const set = descriptor && descriptor.credentialSets && descriptor.credentialSets[0];
+  return set ? Object.fromEntries(set.map((key) => [key, `sandbox-${key}`])) : undefined;
+}
+
 // The example callback nodes' secret: only the sandbox calls them.
 const SANDBOX_CALLBACK_SECRET = 'sandbox-callback-secret';
 
@@ -125,7 +142,10 @@ function prepareUserDir({ root, userDir, uiPort }) {
   const credFile = path.join(userDir, 'flows_cred.json');
   const creds = readCredentials(credFile, secret);
   for (const n of flows) {
-    if (n.type === 'fulfillment-account' && !creds[n.id] && SANDBOX_CREDENTIALS[n.provider]) creds[n.id] = SANDBOX_CREDENTIALS[n.provider];
+    if (n.type === 'fulfillment-account' && !creds[n.id]) {
+      const given = sandboxCredentials(root, n.provider);
+      if (given) creds[n.id] = given;
+    }
     if (n.type === 'fulfillment-callback' && !creds[n.id]) creds[n.id] = { secret: SANDBOX_CALLBACK_SECRET };
   }
   fs.writeFileSync(credFile, JSON.stringify(encrypt(secret, creds), null, 2));
@@ -133,4 +153,4 @@ function prepareUserDir({ root, userDir, uiPort }) {
   return { firstTab: tab ? { id: tab.id, label: tab.label } : undefined };
 }
 
-module.exports = { prepareUserDir, exampleFlows, SANDBOX_CREDENTIALS, SANDBOX_CALLBACK_SECRET, FIRST_TAB };
+module.exports = { prepareUserDir, exampleFlows, sandboxCredentials, SANDBOX_CREDENTIALS, SANDBOX_CALLBACK_SECRET, FIRST_TAB };

@@ -707,7 +707,7 @@ describe('editor in a real browser (chromium)', function () {
               if (want.attr === 'placeholder') assert.strictEqual(s.placeholder, want.text, `${n.type} in ${locale}: ${s.i18n}`);
               else if (want.attr === 'text') assert.strictEqual(s.text, want.text, `${n.type} in ${locale}: ${s.i18n}`);
             }
-            assert.ok(ownStrings >= 2, `${n.type}: its dialog shows this package's strings (${ownStrings})`);
+            assert.ok(ownStrings >= 2, `${n.type}: its dialog shows this package's strings (${ownStrings}): ${JSON.stringify(shown).slice(0, 300)}`);
             for (const l of labels) assert.ok(l !== '' || n.type === ACCOUNT, `${n.type} in ${locale}: a label without text`);
             assert.ok(accountRows.every((r) => r.label !== ''), 'no descriptor field without a label');
           }

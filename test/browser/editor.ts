@@ -153,6 +153,8 @@ export interface ShownText {
 
 /** Every translated text the open dialog shows (elements with data-i18n), and the visible labels of its rows. */
 export async function dialogTexts(page: Page): Promise<{ shown: ShownText[]; labels: string[] }> {
+  // The form is filled (and translated) once the dialog is built.
+  await page.waitForFunction(() => $('.red-ui-tray').last().find('form [data-i18n]').length > 0, null, { timeout: 10_000 });
   return page.evaluate(() => {
     const form = $('.red-ui-tray').last().find('form').first();
     const shown: Array<{ i18n: string; text: string; placeholder: string | undefined }> = [];
