@@ -12,7 +12,9 @@ import { PlanviewerClient } from '../../nodes/providers/planviewer/client';
 import { ProboClient } from '../../nodes/providers/probo/client';
 import { ArriClient } from '../../nodes/providers/arri/client';
 import { PostgreenClient } from '../../nodes/providers/postgreen/client';
+import { DelivergoClient } from '../../nodes/providers/delivergo/client';
 import { samplePdf } from '../../sandbox/pdf';
+import { SANDBOX_ADDRESSES } from '../../sandbox/providers/postgreen';
 
 export interface FaultCase {
   name: string;
@@ -31,6 +33,10 @@ export interface FaultCase {
   download?: boolean;
   /** Poll-style nodes keep the job and report the failure once instead of failing the message. */
   keepsWatching?: boolean;
+  /** The node has a repeat guard: after an unknown outcome the same message must be refused as `duplicate`. */
+  guarded?: boolean;
+  /** Writes a file of any size to a folder: a large answer is a large file, not an error. */
+  anySize?: boolean;
 }
 
 const PV = { acc: { apiKey: 'rel-key', apiSecret: 'rel-secret-value' } };
@@ -38,6 +44,7 @@ const PROBO = { acc: { apiKey: 'rel-secret-value' } };
 const ARRI = { acc: { username: 'rel-user', password: 'rel-password-value' } };
 const POSTGREEN = { acc: { username: 'rel-user', password: 'rel-password-value' } };
 const DELIVERGO = { acc: { apiKey: 'rel-key', apiSecret: 'rel-secret-value' } };
+const DG_CUSTOMER = '1186f976-8aae-4929-b6f2-3ce99553e248';
 const uuid = (n: number) => `00000000-0000-4000-9000-${String(n + 1000).padStart(12, '0')}`;
 
 async function finishedJob(sandbox: Sandbox, n: number): Promise<string> {
@@ -62,6 +69,7 @@ export const CASES: FaultCase[] = [
     message: async (_s, n) => ({ payload: { uuids: [uuid(n)] } }),
     route: '/planviewer/product_api/v1/jobs/order',
     creates: true,
+    guarded: true,
   },
   {
     name: 'poll status · planviewer',
@@ -95,6 +103,7 @@ export const CASES: FaultCase[] = [
     message: async (s, n) => ({ payload: await finishedJob(s, n) }),
     route: '/planviewer/product_api/v1/jobs/retrieve',
     download: true,
+    anySize: true,
   },
   {
     name: 'place order · probo',
@@ -107,6 +116,7 @@ export const CASES: FaultCase[] = [
     route: '/probo/order',
     method: 'POST',
     creates: true,
+    guarded: true,
   },
   {
     name: 'uploader session · probo',
@@ -156,6 +166,7 @@ export const CASES: FaultCase[] = [
     message: async (_s, n) => ({ payload: { product: 's', client_name: `Client ${n}`, project_name: `Project ${n}`, user_email: 'ops@example.com', user_login: `ops${n}` } }),
     route: '/arri/api/orders',
     creates: true,
+    guarded: true,
   },
   {
     name: 'poll status · arri',
@@ -180,7 +191,7 @@ export const CASES: FaultCase[] = [
   ...(['json', 'xml'] as const).map((format): FaultCase => ({
     name: `resale unit (add, ${format.toUpperCase()}) · delivergo`,
     flow: (base) => [
-      { id: 'acc', type: 'fulfillment-account', provider: 'delivergo', baseUrl: base('delivergo'), timeout: 1000, format, portalNamespace: 'rel', customerGuid: '1186f976-8aae-4929-b6f2-3ce99553e248' },
+      { id: 'acc', type: 'fulfillment-account', provider: 'delivergo', baseUrl: base('delivergo'), timeout: 1000, format, portalNamespace: 'rel', customerGuid: DG_CUSTOMER },
       { id: 'dut', type: 'fulfillment-resale-unit', z: 'f1', account: 'acc', operation: 'add', wires: [['ok']] },
     ],
     credentials: DELIVERGO,
@@ -190,10 +201,37 @@ export const CASES: FaultCase[] = [
     creates: true,
     createMethod: 'PUT',
   })),
+  ...(['json', 'xml'] as const).flatMap((format) => (['update', 'delete'] as const).map((operation): FaultCase => ({
+    name: `resale unit (${operation}, ${format.toUpperCase()}) · delivergo`,
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'delivergo', baseUrl: base('delivergo'), timeout: 1000, format, portalNamespace: 'rel', customerGuid: DG_CUSTOMER },
+      { id: 'dut', type: 'fulfillment-resale-unit', z: 'f1', account: 'acc', operation, wires: [['ok']] },
+    ],
+    credentials: DELIVERGO,
+    message: async (s, n) => {
+      const unit = await delivergoUnit(s, n);
+      return { payload: operation === 'delete' ? unit.Id : { ...unit, ResaleUnitTranslation: [{ LanguageToken: 'EN', Name: `Unit ${n} renamed`, Description: 'reliability' }] } };
+    },
+    route: '/delivergo/portal/rel/api/Customer/',
+    method: operation === 'update' ? 'POST' : 'DELETE',
+    creates: true,
+    createMethod: operation === 'update' ? 'POST' : 'DELETE',
+  }))),
+  {
+    name: 'resale unit (list, JSON) · delivergo',
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'delivergo', baseUrl: base('delivergo'), timeout: 1000, format: 'json', portalNamespace: 'rel', customerGuid: DG_CUSTOMER },
+      { id: 'dut', type: 'fulfillment-resale-unit', z: 'f1', account: 'acc', operation: 'list', wires: [['ok']] },
+    ],
+    credentials: DELIVERGO,
+    message: async () => ({ payload: null }),
+    route: '/delivergo/portal/rel/api/Customer/',
+    method: 'GET',
+  },
   {
     name: 'resale unit (list, XML) · delivergo',
     flow: (base) => [
-      { id: 'acc', type: 'fulfillment-account', provider: 'delivergo', baseUrl: base('delivergo'), timeout: 1000, format: 'xml', portalNamespace: 'rel', customerGuid: '1186f976-8aae-4929-b6f2-3ce99553e248' },
+      { id: 'acc', type: 'fulfillment-account', provider: 'delivergo', baseUrl: base('delivergo'), timeout: 1000, format: 'xml', portalNamespace: 'rel', customerGuid: DG_CUSTOMER },
       { id: 'dut', type: 'fulfillment-resale-unit', z: 'f1', account: 'acc', operation: 'list', wires: [['ok']] },
     ],
     credentials: DELIVERGO,
@@ -222,6 +260,7 @@ export const CASES: FaultCase[] = [
     route: '/postgreen/jobs',
     method: 'POST',
     creates: true,
+    guarded: true,
   },
   {
     name: 'create delivery · postgreen',
@@ -246,12 +285,83 @@ export const CASES: FaultCase[] = [
     method: 'GET',
     keepsWatching: true,
   },
+  {
+    name: 'poll status (deliveries) · postgreen',
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'postgreen', baseUrl: base('postgreen'), timeout: 1000 },
+      { id: 'dut', type: 'fulfillment-poll-status', z: 'f1', account: 'acc', kind: 'deliveries', interval: 1, maxWait: 600, wires: [['ok'], ['ok'], []] },
+    ],
+    credentials: POSTGREEN,
+    message: async (s, n) => ({ payload: await postgreenJob(s, n, true) }),
+    route: '/postgreen/deliveries',
+    method: 'GET',
+    keepsWatching: true,
+  },
+  {
+    name: 'track shipment · postgreen',
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'postgreen', baseUrl: base('postgreen'), timeout: 1000 },
+      { id: 'dut', type: 'fulfillment-track-shipment', z: 'f1', account: 'acc', proofs: 'none', wires: [['ok']] },
+    ],
+    credentials: POSTGREEN,
+    message: async (s, n) => ({ payload: await postgreenJob(s, n, true) }),
+    route: '/postgreen/deliveries',
+    method: 'GET',
+  },
+  {
+    name: 'edit packgroup (list) · postgreen',
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'postgreen', baseUrl: base('postgreen'), timeout: 1000 },
+      { id: 'dut', type: 'fulfillment-edit-packgroup', z: 'f1', account: 'acc', action: 'list', wires: [['ok']] },
+    ],
+    credentials: POSTGREEN,
+    message: async (s, n) => ({ payload: await postgreenJob(s, n) }),
+    route: '/postgreen/jobs/',
+    method: 'GET',
+  },
+  {
+    name: 'edit packgroup (edit) · postgreen',
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'postgreen', baseUrl: base('postgreen'), timeout: 1000 },
+      { id: 'dut', type: 'fulfillment-edit-packgroup', z: 'f1', account: 'acc', action: 'edit', wires: [['ok']] },
+    ],
+    credentials: POSTGREEN,
+    message: async (s, n) => ({ payload: { packGroupId: await postgreenPackGroup(s, n), name: 'POSTAL_ADDRESS_RECIPIENT', value: `Client ${n}\n1 Rue de la Paix\n75002 Paris` } }),
+    route: '/postgreen/packGroups/',
+    method: 'POST',
+    creates: true,
+  },
 ];
 
-async function postgreenJob(sandbox: Sandbox, n: number): Promise<string> {
+async function delivergoUnit(sandbox: Sandbox, n: number): Promise<{ Id: number } & Record<string, unknown>> {
+  const client = new DelivergoClient({ baseUrl: sandbox.providerUrl('delivergo'), apiKey: 'setup', apiSecret: 'setup-secret', portalNamespace: 'rel', customerGuid: DG_CUSTOMER });
+  try {
+    const unit = await client.add({ Active: false, ResaleUnitTranslation: [{ LanguageToken: 'EN', Name: `Setup ${n}`, Description: 'reliability' }] });
+    return unit as unknown as { Id: number } & Record<string, unknown>;
+  } finally {
+    client.close();
+  }
+}
+
+async function postgreenPackGroup(sandbox: Sandbox, n: number): Promise<string> {
+  const jobId = await postgreenJob(sandbox, n);
   const client = new PostgreenClient({ baseUrl: sandbox.providerUrl('postgreen'), login: 'setup', password: 'setup-password' });
   try {
-    const job = await client.createJob({ jobName: `setup ${n}`, serviceId: 'SRV_LETTER', autocreateDeliveryCommand: false, files: [{ box: 'BX101', filename: `setup-${n}.pdf`, data: samplePdf([`setup ${n}`]) }] });
+    // The sandbox makes the pack groups after a few reads of the job, as PostGreen does after processing.
+    for (let i = 0; i < 10; i++) {
+      const [group] = await client.jobPackGroups(jobId);
+      if (group) return group.id;
+    }
+    throw new Error(`no pack group for ${jobId}`);
+  } finally {
+    await client.close();
+  }
+}
+
+async function postgreenJob(sandbox: Sandbox, n: number, withDeliveries = false): Promise<string> {
+  const client = new PostgreenClient({ baseUrl: sandbox.providerUrl('postgreen'), login: 'setup', password: 'setup-password' });
+  try {
+    const job = await client.createJob({ jobName: `setup ${n}`, serviceId: 'SRV_LETTER', autocreateDeliveryCommand: withDeliveries, files: [{ box: 'BX101', filename: `setup-${n}.pdf`, data: samplePdf([`setup ${n}`]) }] });
     return job.jobId;
   } finally {
     await client.close();

@@ -1,0 +1,33 @@
+/**
+ * What each node must do with a 2xx answer it cannot use, by kind of call:
+ * a creating call's answer is lost work (outcome unknown, so the repeat guard
+ * keeps the key), a read's is a malformed answer, and a download must look
+ * like a file of the right length. Every message names what went wrong.
+ */
+import { FaultCase } from './cases';
+import { AnswerFault } from './faults';
+
+export type AnswerOutcome = 'success' | { code: string; message: RegExp; oneRequest?: boolean };
+
+const WHAT: Record<AnswerFault, RegExp> = {
+  'not JSON': /not valid (JSON|XML)/,
+  'wrong shape': /does not have the documented shape/,
+  'too large': /answer too large/,
+  'cut off': /answer cut off after \d+ (of \d+ )?bytes/,
+};
+
+export function expectedAnswerOutcome(c: FaultCase, fault: AnswerFault): AnswerOutcome {
+  if (c.download) {
+    // The file routes answer JSON or the bytes of a file; a JSON answer is the provider reporting a problem.
+    if (fault === 'not JSON' || fault === 'wrong shape') return { code: 'malformed_response', message: /expected a file for .*, got application\/json instead/, oneRequest: true };
+    if (fault === 'too large') return c.anySize ? 'success' : { code: 'malformed_response', message: /is larger than \d+ bytes; write it to a folder instead/, oneRequest: true };
+    return { code: 'network', message: /download of .* failed: answer cut off after 1000 of 100000 bytes/ };
+  }
+  if (c.creates) {
+    return { code: 'outcome_unknown', message: new RegExp(`the provider accepted .* but its answer cannot be read: .*${WHAT[fault].source}.*check with the provider before sending it again`), oneRequest: true };
+  }
+  const read = new RegExp(`cannot be read: .*${WHAT[fault].source}`);
+  if (fault === 'cut off') return { code: 'network', message: read };
+  // Refused at once: no retry of an answer that will not change (polls ask again on their next tick).
+  return { code: 'malformed_response', message: read, oneRequest: fault === 'too large' && !c.keepsWatching };
+}
