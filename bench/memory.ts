@@ -134,6 +134,10 @@ async function measure(f: Figure, sandbox: Sandbox, notify: Awaited<ReturnType<t
   }
 }
 
+/** BENCH_MEMORY_ONLY=<text> keeps the figures whose name contains it (e.g. "poll status"). */
+const onlyFigures = process.env.BENCH_MEMORY_ONLY ?? '';
+const wanted = (name: string): boolean => onlyFigures === '' || name.includes(onlyFigures);
+
 export async function memory(megabytes: number): Promise<void> {
   if (!fs.existsSync('/proc/self/status')) {
     process.stdout.write('  (skipped: needs Linux /proc)\n');
@@ -183,7 +187,7 @@ export async function memory(megabytes: number): Promise<void> {
     { name: 'track shipment · postgreen', account: pg, creds: creds.pg, node: { id: 'dut', type: 'fulfillment-track-shipment', account: 'acc', proofs: 'none' }, outputs: 1, input: async () => 'JOB-BENCH-1', path: '/postgreen/deliveries', method: 'GET' },
     { name: 'resale unit list · delivergo', account: dg, creds: creds.dg, node: { id: 'dut', type: 'fulfillment-resale-unit', account: 'acc', operation: 'list' }, outputs: 1, input: async () => null, path: '/delivergo/portal/bench/api/Customer/', method: 'GET' },
   ];
-  for (const r of readers) {
+  for (const r of readers.filter((x) => wanted(x.name))) {
     for (const chunked of [false, true]) {
       const f: Figure = { figure: r.name, nodes: [r.account, r.node], credentials: r.creds, input: r.input, outputs: r.outputs, fault: { path: r.path, method: r.method, fault: huge(chunked) } };
       const ours = await measure(f, sandbox, notify);
@@ -208,7 +212,7 @@ export async function memory(megabytes: number): Promise<void> {
   const retrieve = (output: 'buffer' | 'file'): Node => ({ id: 'dut', type: 'fulfillment-retrieve-result', account: 'acc', output, folder, folderType: 'str' });
   const coreDownload: Node = { id: 'dut', type: 'http request', method: 'GET', ret: 'bin', paytoqs: 'ignore', url: '', authType: 'basic', persist: false, senderr: true };
   sandbox.planviewer.resultBytes = bytes;
-  for (const output of ['buffer', 'file'] as const) {
+  for (const output of (['buffer', 'file'] as const).filter(() => wanted('retrieve result'))) {
     const job = await finishedJob();
     const ours = await measure({ figure: 'retrieve', nodes: [pv, retrieve(output)], credentials: creds.pv, input: async () => job }, sandbox, notify);
     // The core node reads the whole file into msg.payload (a file node would then write it).
@@ -217,7 +221,7 @@ export async function memory(megabytes: number): Promise<void> {
     note(ours.said);
   }
   sandbox.planviewer.resultBytes = undefined;
-  {
+  if (wanted('retrieve result')) {
     const job = await finishedJob();
     const f: Figure = { figure: 'retrieve chunked', nodes: [pv, retrieve('buffer')], credentials: creds.pv, input: async () => job, fault: { path: '/planviewer/product_api/v1/jobs/retrieve', method: 'GET', fault: { type: 'huge', bytes, chunked: true, contentType: 'application/pdf' } } };
     const ours = await measure(f, sandbox, notify);
@@ -225,9 +229,17 @@ export async function memory(megabytes: number): Promise<void> {
     note(ours.said);
   }
 
-  // create job: a 200 MB PDF uploaded from a path, against the same file read into a Buffer first.
+  if (wanted('create job')) await uploads(megabytes, big, pg, creds.pg, sandbox, notify);
+  if (wanted('bare Node')) await floors(megabytes, big, folder, url('planviewer'), finishedJob, sandbox);
+  fs.rmSync(folder, { recursive: true, force: true });
+  await notify.close();
+  await sandbox.stop();
+}
+
+/** create job: a 200 MB PDF uploaded from a path, against the same file read into a Buffer first. */
+async function uploads(megabytes: number, big: string, pg: Node, credentials: Record<string, unknown>, sandbox: Sandbox, notify: Awaited<ReturnType<typeof notifier>>): Promise<void> {
   const createJob = (): Node => ({ id: 'dut', type: 'fulfillment-create-job', account: 'acc', mode: 'classic', service: 'SRV_LETTER', serviceType: 'str', box: 'BX101', boxType: 'str', jobName: 'bench', jobNameType: 'str', dedupeWindow: 0 });
-  const upload = await measure({ figure: 'upload', nodes: [{ ...pg, timeout: 120_000 }, createJob()], credentials: creds.pg, input: async () => ({ filename: 'big.pdf', path: big }) }, sandbox, notify);
+  const upload = await measure({ figure: 'upload', nodes: [{ ...pg, timeout: 120_000 }, createJob()], credentials, input: async () => ({ filename: 'big.pdf', path: big }) }, sandbox, notify);
   // A file-in node reads the file into a Buffer that goes up as {filename, data}: a flow that does not stream.
   const buffered = await measure({
     figure: 'upload buffered',
@@ -247,24 +259,22 @@ export async function memory(megabytes: number): Promise<void> {
       },
       createJob(),
     ],
-    credentials: creds.pg,
+    credentials,
     input: async () => null,
   }, sandbox, notify);
   record({ figure: `peak RSS growth, create job with a ${megabytes} MB file`, ours: upload.growth, alternative: buffered.growth, unit: 'MB', better: 'lower', goal: 'ours < 32 MB' });
   note(upload.said);
+}
 
-  // The floor: Node's own HTTP client piping the same download to a file, in a bare process.
+/** The floor: Node's own HTTP client piping the same download to a file, and the same upload, in a bare process. */
+async function floors(megabytes: number, big: string, folder: string, planviewer: string, finishedJob: () => Promise<string>, sandbox: Sandbox): Promise<void> {
   const job = await finishedJob();
-  sandbox.planviewer.resultBytes = bytes;
-  const floor = await bareDownload(`${url('planviewer')}/product_api/v1/jobs/retrieve/${job}`, path.join(folder, 'floor.pdf'));
+  sandbox.planviewer.resultBytes = megabytes * MB;
+  const floor = await bareDownload(`${planviewer}/product_api/v1/jobs/retrieve/${job}`, path.join(folder, 'floor.pdf'));
   sandbox.planviewer.resultBytes = undefined;
   record({ figure: `peak RSS growth, bare Node http.get of ${megabytes} MB piped to a file (no Node-RED)`, ours: floor, unit: 'MB', better: 'lower', goal: 'the floor of any Node HTTP client' });
   const upFloor = await bareUpload(big);
   record({ figure: `peak RSS growth, bare Node fs stream of ${megabytes} MB piped into an http request (no Node-RED)`, ours: upFloor, unit: 'MB', better: 'lower', goal: 'the floor of any Node HTTP client' });
-
-  fs.rmSync(folder, { recursive: true, force: true });
-  await notify.close();
-  await sandbox.stop();
 }
 
 function note(said: string): void {

@@ -76,8 +76,8 @@ describe('core/http answers: size limits and cut-off answers', () => {
   const make = (url: string, extra: Partial<ConstructorParameters<typeof HttpClient>[0]> = {}) =>
     (client = new HttpClient({ provider: 'test', baseUrl: url, retry: { baseDelayMs: 5, maxDelayMs: 20 }, ...extra }));
 
-  it('has a default limit of 16 MiB', () => {
-    assert.strictEqual(DEFAULT_MAX_RESPONSE_BYTES, 16 * MB);
+  it('has a default limit of 10 MiB', () => {
+    assert.strictEqual(DEFAULT_MAX_RESPONSE_BYTES, 10 * MB);
   });
 
   it('refuses a declared Content-Length over the limit before reading a byte, and never retries it', async () => {

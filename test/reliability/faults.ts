@@ -17,7 +17,7 @@ export interface FaultSpec {
 }
 
 const MB = 1024 * 1024;
-/** Far over the account's default answer limit (16 MiB) and a node's default buffer (50 MB). */
+/** Far over the account's default answer limit (10 MiB) and a node's default buffer (50 MB). */
 const HUGE = 200 * MB;
 /** Over the 50 MB buffer of retrieve result; small enough to write to disk in a test. */
 const HUGE_FILE = 60 * MB;
