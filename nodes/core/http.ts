@@ -367,7 +367,7 @@ export class HttpClient {
       provider: this.provider,
       kind: 'http',
       status: response.status,
-      message: this.redactor.text(described.message ?? (providerMessage ? `${base}: ${providerMessage}` : base)),
+      message: this.redactor.text(described.message !== undefined ? withStatus(described.message, response.status) : providerMessage ? `${base}: ${providerMessage}` : base),
       providerCode: described.providerCode,
       providerMessage: providerMessage === undefined ? undefined : this.redactor.text(providerMessage),
       retryable: described.retryable ?? RETRYABLE_STATUS.has(response.status),
@@ -418,6 +418,11 @@ function boundedData(data: unknown): unknown {
     return String(data).slice(0, MAX_ERROR_BODY_CHARS);
   }
   return text !== undefined && text.length > MAX_ERROR_BODY_CHARS ? `${text.slice(0, MAX_ERROR_BODY_CHARS)}…` : data;
+}
+
+/** A provider's own wording of an error still names the status it reports. */
+function withStatus(message: string, status: number): string {
+  return message.includes(`HTTP ${status}`) ? message : `${message} (HTTP ${status})`;
 }
 
 /** Did JSON.parse fail because the text ends too soon (rather than on a wrong character)? */

@@ -224,6 +224,19 @@ describe('core/http answers: size limits and cut-off answers', () => {
     assert.ok(s.served.written[0] < 64 * MB, `only the start was read (${s.served.written[0]} bytes sent)`);
   });
 
+  it('keeps the status in a provider\'s own wording of an error', async () => {
+    const s = await server((res) => {
+      res.writeHead(429, { 'Content-Type': 'application/json' });
+      res.end('{"message": "slow down"}');
+    });
+    close = s.close;
+    const describeError = (status: number) => (status === 429 ? { message: 'test: too many requests; nothing was done', retryable: false } : undefined);
+    await assert.rejects(make(s.url, { describeError }).request({ method: 'POST', path: '/orders', json: {} }), (e: FulfillmentError) => {
+      assert.strictEqual(e.message, 'test: too many requests; nothing was done (HTTP 429)');
+      return true;
+    });
+  });
+
   it('decodes a gzip answer, and bounds it by its decoded size', async () => {
     const payload = JSON.stringify({ items: Array.from({ length: 2000 }, (_, n) => ({ n, name: 'same text again' })) });
     const gz = zlib.gzipSync(payload);
