@@ -5,7 +5,8 @@
  */
 import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { AccountNode } from '../runtime/account-ref';
-import { createProvider, isProviderName, ProviderHandle } from '../providers';
+import { createProvider, descriptorOf, descriptors, providerInfos, ProviderHandle } from '../providers';
+import { CredentialKey } from '../core/descriptor';
 import { settingsFrom } from '../runtime/account-settings';
 import { FulfillmentError } from '../core/errors';
 import { registerAccountAdmin } from './admin';
@@ -14,14 +15,15 @@ export = function register(RED: NodeAPI): void {
   function AccountNodeCtor(this: Node, def: NodeDef): void {
     RED.nodes.createNode(this, def);
     const self = this as AccountNode;
-    const provider = def.provider;
+    const descriptor = descriptorOf(def.provider);
     let handle: ProviderHandle | undefined;
     let closed = false;
-    self.provider = isProviderName(provider) ? provider : ('planviewer' as const);
+    self.provider = descriptor?.name ?? String(def.provider ?? '');
+    self.descriptor = descriptor;
 
     self.handle = () => {
       if (closed) throw new FulfillmentError({ kind: 'cancelled', message: 'the account is being closed (redeploy)' });
-      if (!isProviderName(provider)) {
+      if (!descriptor) {
         throw new FulfillmentError({ kind: 'config', field: 'provider', message: `the account "${def.name || def.id}" has no valid provider` });
       }
       if (!handle) handle = createProvider(settingsFrom(def, self.credentials ?? {}));
@@ -42,14 +44,15 @@ export = function register(RED: NodeAPI): void {
     });
   }
 
+  // Every credential any provider declares; a secret one is never sent back to the editor.
+  const credentials: Partial<Record<CredentialKey, { type: 'text' | 'password' }>> = {};
+  for (const d of descriptors()) {
+    for (const c of d.credentials) if (credentials[c.key]?.type !== 'password') credentials[c.key] = { type: c.secret ? 'password' : 'text' };
+  }
   RED.nodes.registerType('fulfillment-account', AccountNodeCtor, {
-    credentials: {
-      apiKey: { type: 'password' },
-      apiSecret: { type: 'password' },
-      username: { type: 'text' },
-      password: { type: 'password' },
-      accessToken: { type: 'password' },
-    },
+    credentials,
+    // The editor draws the account dialog and checks every node's account from these.
+    settings: { fulfillmentAccountProviders: { value: providerInfos(), exportable: true } },
   });
   registerAccountAdmin(RED);
 };

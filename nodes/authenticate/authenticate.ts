@@ -5,7 +5,8 @@
  */
 import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { onInput } from '../runtime/input';
-import { postgreenClient } from '../runtime/postgreen';
+import { clientFor } from '../runtime/account-ref';
+import type { PostgreenClient } from '../providers/postgreen/client';
 import { busy, ok } from '../runtime/status';
 import { catalogueView } from '../providers/postgreen/profile';
 import { registerPostgreenAdmin } from './admin';
@@ -15,7 +16,7 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     const node = this;
     onInput(node, async (msg, send) => {
-      const client = postgreenClient(RED, def.account, 'authenticate');
+      const client = clientFor<PostgreenClient>(RED, def.account, node.type, 'authenticate');
       node.status(busy('authenticating'));
       const profile = msg.reauthenticate === true ? await client.authenticate() : await client.profile();
       const catalogue = await client.optionCatalogue(msg.reload === true);

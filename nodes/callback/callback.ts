@@ -97,8 +97,9 @@ export = function register(RED: NodeAPI): void {
         assertNoPollution(body, 'body');
         const account = accountOf(RED, def.account);
         const cap = capabilityOf(account, 'callback', 'receive callbacks');
-        if (kind !== undefined && !cap.kinds.includes(kind)) {
-          throw new FulfillmentError({ kind: 'config', field: 'kind', provider: account.provider, message: `${account.provider} sends no "${kind}" callbacks; choose one of ${cap.kinds.join(', ')}` });
+        const kinds = (account.descriptor?.capabilities.callback ?? []).map((k) => k.name);
+        if (kind !== undefined && !kinds.includes(kind)) {
+          throw new FulfillmentError({ kind: 'config', field: 'kind', provider: account.provider, message: `${account.provider} sends no "${kind}" callbacks; choose one of ${kinds.join(', ')}` });
         }
         events = cap.parse(body, kind);
       } catch (e) {

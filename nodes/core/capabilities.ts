@@ -5,6 +5,7 @@
  */
 import { Readable } from 'stream';
 import { PollReport } from './poller';
+import { OperationInfo } from './descriptor';
 
 export interface ActionResult {
   /** The provider's answer, parsed: becomes msg.payload. */
@@ -13,21 +14,58 @@ export interface ActionResult {
   fields: Record<string, unknown>;
 }
 
-export interface OrderCapability {
-  /** Checks and normalises msg.payload into the body to send; throws invalid_input before any request. */
-  prepare(input: unknown): unknown;
-  /** Sends it once. Never retried after it may have reached the server. */
-  place(prepared: unknown, signal?: AbortSignal): Promise<ActionResult>;
+/**
+ * `prepare` checks msg.payload once and returns the typed request; `place`
+ * sends exactly that, without checking again. Never retried after it may have
+ * reached the server.
+ */
+export interface OrderCapability<P = unknown> {
+  prepare(input: unknown): P;
+  place(prepared: P, signal?: AbortSignal): Promise<ActionResult>;
 }
 
-export interface StatusKind {
-  name: string;
+/** One documented operation of a provider, bound to the account's client. */
+export interface OperationCapability<P = unknown> {
+  info: OperationInfo;
+  /** Checks msg.payload before any request; throws invalid_input naming the field. */
+  prepare(input: unknown): P;
+  run(prepared: P, signal?: AbortSignal): Promise<ActionResult>;
+}
+
+/**
+ * How a provider writes an operation once: its documentation (the editor and
+ * the help read it) beside its implementation, which gets the client at run time.
+ */
+export interface OperationSpec<C, P = unknown> extends OperationInfo {
+  prepare(input: unknown): P;
+  run(client: C, prepared: P, signal?: AbortSignal): Promise<ActionResult>;
+}
+
+export function operationInfos<C>(specs: ReadonlyArray<OperationSpec<C>>): OperationInfo[] {
+  return specs.map(({ prepare: _p, run: _r, ...info }) => {
+    void _p;
+    void _r;
+    return info;
+  });
+}
+
+export function bindOperations<C>(specs: ReadonlyArray<OperationSpec<C>>, client: C): Record<string, OperationCapability> {
+  const out: Record<string, OperationCapability> = {};
+  for (const spec of specs) {
+    const { prepare, run, ...info } = spec;
+    out[spec.name] = { info, prepare, run: (prepared, signal) => run(client, prepared, signal) };
+  }
+  return out;
+}
+
+/** One entry of a live list the editor offers (product codes, services…). */
+export interface Choice {
+  value: string;
   label: string;
-  defaultIntervalMs: number;
 }
 
+/** The kinds a provider can poll are in its descriptor (`capabilities.status`). */
 export interface StatusCapability {
-  kinds: StatusKind[];
   /** The ids to watch from msg.payload, checked. */
   targets(input: unknown, kind: string): string[];
   /** Status of many ids, in as few requests as the API allows. */
@@ -56,9 +94,8 @@ export interface CallbackEvent {
   payload: unknown;
 }
 
+/** The kinds of callback a provider sends are in its descriptor (`capabilities.callback`). */
 export interface CallbackCapability {
-  /** Kinds of callback this provider sends, e.g. `uploader`, `order`, `shipment`. */
-  kinds: string[];
   /** Checks a received JSON body; throws invalid_input (answered 400) when it is not such a callback. */
   parse(body: unknown, kind?: string): CallbackEvent[];
 }
@@ -70,4 +107,8 @@ export interface Capabilities {
   status?: StatusCapability;
   result?: ResultCapability;
   callback?: CallbackCapability;
+  /** By operation name, as in the descriptor's `capabilities.operations`. */
+  operations?: Record<string, OperationCapability>;
+  /** Live lists for the editor, by name (`products`, `services`…); reads only. */
+  choices?: Record<string, () => Promise<Choice[]>>;
 }

@@ -5,7 +5,8 @@
  */
 import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { onInput } from '../runtime/input';
-import { postgreenClient } from '../runtime/postgreen';
+import { clientFor } from '../runtime/account-ref';
+import type { PostgreenClient } from '../providers/postgreen/client';
 import { evaluate } from '../runtime/props';
 import { busy, ok } from '../runtime/status';
 import { invalidInput } from '../core/errors';
@@ -19,7 +20,7 @@ export = function register(RED: NodeAPI): void {
     const node = this;
 
     onInput(node, async (msg, send) => {
-      const client = postgreenClient(RED, def.account, 'create deliveries');
+      const client = clientFor<PostgreenClient>(RED, def.account, node.type, 'create deliveries');
       const p = isPlainObject(msg.payload) ? msg.payload : {};
       assertNoPollution(msg.payload, 'msg.payload');
       const [jobId] = jobIdsFrom(isPlainObject(msg.payload) ? (msg.payload.jobId ?? msg.jobId) : msg.payload ?? msg.jobId, 'msg.payload.jobId');

@@ -5,7 +5,8 @@
  */
 import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { onInput } from '../runtime/input';
-import { postgreenClient } from '../runtime/postgreen';
+import { clientFor } from '../runtime/account-ref';
+import type { PostgreenClient } from '../providers/postgreen/client';
 import { evaluate, numberSetting } from '../runtime/props';
 import { contextLedger } from '../runtime/ledger-store';
 import { explicitIdempotencyKey, sendOnce } from '../runtime/send-once';
@@ -36,7 +37,7 @@ export = function register(RED: NodeAPI): void {
     };
 
     onInput(node, async (msg, send) => {
-      const client = postgreenClient(RED, def.account, 'create jobs');
+      const client = clientFor<PostgreenClient>(RED, def.account, node.type, 'create jobs');
       const serviceId = await text(msg, def.service, def.serviceType, 'service');
       if (!serviceId) throw invalidInput('service', 'set the service id on the node (see the authenticate node output) or in the msg property it names', 'postgreen');
       const box = await text(msg, def.box, def.boxType, 'box');

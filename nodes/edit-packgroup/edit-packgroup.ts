@@ -4,7 +4,8 @@
  */
 import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { onInput } from '../runtime/input';
-import { postgreenClient } from '../runtime/postgreen';
+import { clientFor } from '../runtime/account-ref';
+import type { PostgreenClient } from '../providers/postgreen/client';
 import { busy, ok, waiting } from '../runtime/status';
 import { invalidInput } from '../core/errors';
 import { assertNoPollution, isPlainObject } from '../core/validate';
@@ -19,7 +20,7 @@ export = function register(RED: NodeAPI): void {
     const action = def.action === 'edit' ? 'edit' : 'list';
 
     onInput(node, async (msg, send) => {
-      const client = postgreenClient(RED, def.account, action === 'edit' ? 'edit pack groups' : 'list pack groups');
+      const client = clientFor<PostgreenClient>(RED, def.account, node.type, action === 'edit' ? 'edit pack groups' : 'list pack groups');
       if (action === 'list') {
         const [jobId] = jobIdsFrom(msg.jobId ?? msg.payload, 'msg.payload');
         node.status(busy('reading pack groups'));

@@ -13,6 +13,7 @@ import { contextGet, contextSet, numberSetting } from '../runtime/props';
 import { persistableMeta } from '../runtime/message';
 import { Poller, PollReport, WatchEntry } from '../core/poller';
 import { asFulfillmentError, FulfillmentError } from '../core/errors';
+import { StatusKindInfo } from '../core/descriptor';
 
 type Meta = Record<string, unknown>;
 const WATCH_KEY = 'fulfillment-watch';
@@ -31,14 +32,18 @@ export = function register(RED: NodeAPI): void {
     let closed = false;
 
     const statusCap = () => capabilityOf(accountOf(RED, def.account), 'status', 'report job or order status');
-    const kindOf = (): string => {
-      const kinds = statusCap().kinds;
-      const wanted = typeof def.kind === 'string' && def.kind !== '' ? def.kind : kinds[0].name;
-      if (!kinds.some((k) => k.name === wanted)) {
-        throw new FulfillmentError({ kind: 'config', field: 'kind', message: `this account's provider cannot poll "${wanted}"; it can poll ${kinds.map((k) => k.name).join(', ')}` });
+    // The kinds this provider can poll, with their default intervals, are in its descriptor.
+    const kindInfo = (): StatusKindInfo => {
+      const account = accountOf(RED, def.account);
+      const kinds = account.descriptor?.capabilities.status ?? [];
+      const wanted = typeof def.kind === 'string' && def.kind !== '' ? def.kind : kinds[0]?.name;
+      const found = kinds.find((k) => k.name === wanted);
+      if (!found) {
+        throw new FulfillmentError({ kind: 'config', field: 'kind', provider: account.provider, message: `${account.provider} cannot poll "${wanted ?? ''}"; it can poll ${kinds.map((k) => k.name).join(', ') || 'nothing'}` });
       }
-      return wanted;
+      return found;
     };
+    const kindOf = (): string => kindInfo().name;
 
     const out = (entry: WatchEntry<Meta>, report: Partial<PollReport> & { status: string }): NodeMessage => ({
       ...(entry.meta ?? {}),
@@ -60,7 +65,7 @@ export = function register(RED: NodeAPI): void {
     const getPoller = (): Poller<Meta> => {
       if (poller) return poller;
       const cap = statusCap();
-      const kind = cap.kinds.find((k) => k.name === kindOf()) ?? cap.kinds[0];
+      const kind = kindInfo();
       const intervalMs = intervalS === undefined ? kind.defaultIntervalMs : intervalS * 1000;
       poller = new Poller<Meta>({
         intervalMs,

@@ -1,104 +1,67 @@
 /**
- * The one place that knows every provider: builds a provider's client and its
- * capabilities from an account's settings. Still no Node-RED here.
+ * The one place that lists the providers: one line each. Everything else
+ * (the account dialog, the node checks, the client factories) reads their
+ * descriptors. Still no Node-RED here.
  */
-import { Capabilities } from '../core/capabilities';
+import { AccountSettings, infoOf, ProviderDescriptor, ProviderHandle, ProviderInfo } from '../core/descriptor';
 import { FulfillmentError } from '../core/errors';
-import { PlanviewerClient, PLANVIEWER_DEFAULT_BASE_URL } from './planviewer/client';
-import { planviewerCapabilities } from './planviewer/capabilities';
-import { DelivergoClient, DELIVERGO_DEFAULT_BASE_URL } from './delivergo/client';
-import { delivergoCapabilities } from './delivergo/capabilities';
-import { ArriClient, ARRI_DEFAULT_BASE_URL } from './arri/client';
-import { arriCapabilities } from './arri/capabilities';
-import { ProboClient, PROBO_DEFAULT_BASE_URL } from './probo/client';
-import { proboCapabilities } from './probo/capabilities';
-import { PostgreenClient } from './postgreen/client';
-import { postgreenCapabilities } from './postgreen/capabilities';
+import { planviewerDescriptor } from './planviewer/descriptor';
+import { postgreenDescriptor } from './postgreen/descriptor';
+import { proboDescriptor } from './probo/descriptor';
+import { delivergoDescriptor } from './delivergo/descriptor';
+import { arriDescriptor } from './arri/descriptor';
 
-export const PROVIDERS = ['probo', 'postgreen', 'planviewer', 'delivergo', 'arri'] as const;
-export type ProviderName = (typeof PROVIDERS)[number];
+export type { AccountSettings, ProviderHandle, ProviderDescriptor, ProviderInfo } from '../core/descriptor';
+export type ProviderName = string;
 
-export interface AccountCredentials {
-  apiKey?: string;
-  apiSecret?: string;
-  username?: string;
-  password?: string;
-  accessToken?: string;
+const registry: ProviderDescriptor[] = [
+  planviewerDescriptor,
+  postgreenDescriptor,
+  proboDescriptor,
+  delivergoDescriptor,
+  arriDescriptor,
+];
+
+/**
+ * Adds a provider at run time (before Node-RED loads the nodes): how a
+ * separate package, or a test, brings its own descriptor. A name already
+ * taken replaces the earlier descriptor.
+ */
+export function registerProvider(descriptor: ProviderDescriptor): void {
+  const at = registry.findIndex((d) => d.name === descriptor.name);
+  if (at >= 0) registry[at] = descriptor;
+  else registry.push(descriptor);
 }
 
-export interface AccountSettings {
-  provider: ProviderName;
-  baseUrl?: string;
-  timeoutMs?: number;
-  credentials: AccountCredentials;
-  testMode?: boolean;
-  authScheme?: 'bearer' | 'basic';
-  portalNamespace?: string;
-  customerGuid?: string;
-  format?: 'json' | 'xml';
+export function descriptors(): readonly ProviderDescriptor[] {
+  return registry;
 }
 
-export interface ProviderHandle {
-  provider: ProviderName;
-  /** The typed client, for nodes that need provider-specific calls. */
-  client: unknown;
-  capabilities: Capabilities;
-  close(): Promise<void>;
+export function providerInfos(): ProviderInfo[] {
+  return registry.map(infoOf);
 }
 
-export const DEFAULT_BASE_URLS: Record<ProviderName, string> = {
-  probo: PROBO_DEFAULT_BASE_URL,
-  postgreen: 'https://api.postgreen.com',
-  planviewer: PLANVIEWER_DEFAULT_BASE_URL,
-  delivergo: DELIVERGO_DEFAULT_BASE_URL,
-  arri: ARRI_DEFAULT_BASE_URL,
-};
+export function descriptorOf(name: unknown): ProviderDescriptor | undefined {
+  return typeof name === 'string' ? registry.find((d) => d.name === name) : undefined;
+}
+
+export function providerNames(): string[] {
+  return registry.map((d) => d.name);
+}
 
 export function isProviderName(value: unknown): value is ProviderName {
-  return typeof value === 'string' && (PROVIDERS as readonly string[]).includes(value);
+  return descriptorOf(value) !== undefined;
 }
 
-type Factory = (settings: AccountSettings) => ProviderHandle;
-
-const factories: Partial<Record<ProviderName, Factory>> = {
-  planviewer: (s) => {
-    const client = new PlanviewerClient({ baseUrl: s.baseUrl, apiKey: s.credentials.apiKey ?? '', apiSecret: s.credentials.apiSecret ?? '', timeoutMs: s.timeoutMs });
-    return { provider: 'planviewer', client, capabilities: planviewerCapabilities(client), close: async () => client.close() };
-  },
-  delivergo: (s) => {
-    const client = new DelivergoClient({
-      baseUrl: s.baseUrl,
-      apiKey: s.credentials.apiKey ?? '',
-      apiSecret: s.credentials.apiSecret ?? '',
-      portalNamespace: s.portalNamespace ?? '',
-      customerGuid: s.customerGuid ?? '',
-      format: s.format,
-      timeoutMs: s.timeoutMs,
-    });
-    return { provider: 'delivergo', client, capabilities: delivergoCapabilities(client), close: async () => client.close() };
-  },
-  arri: (s) => {
-    const c = s.credentials;
-    const client = new ArriClient({ baseUrl: s.baseUrl, accessToken: c.accessToken, username: c.username, password: c.password, timeoutMs: s.timeoutMs });
-    return { provider: 'arri', client, capabilities: arriCapabilities(client), close: async () => client.close() };
-  },
-  probo: (s) => {
-    const client = new ProboClient({ baseUrl: s.baseUrl, apiKey: s.credentials.apiKey ?? '', authScheme: s.authScheme, testMode: s.testMode, timeoutMs: s.timeoutMs });
-    return { provider: 'probo', client, capabilities: proboCapabilities(client), close: async () => client.close() };
-  },
-  postgreen: (s) => {
-    const client = new PostgreenClient({ baseUrl: s.baseUrl, login: s.credentials.username ?? '', password: s.credentials.password ?? '', timeoutMs: s.timeoutMs });
-    return { provider: 'postgreen', client, capabilities: postgreenCapabilities(client), close: () => client.close() };
-  },
-};
+/** The public base URL of each provider that has one. */
+export function defaultBaseUrls(): Record<string, string | undefined> {
+  return Object.fromEntries(registry.map((d) => [d.name, d.defaultBaseUrl]));
+}
 
 export function createProvider(settings: AccountSettings): ProviderHandle {
-  if (!isProviderName(settings.provider)) {
-    throw new FulfillmentError({ kind: 'config', field: 'provider', message: `unknown provider "${String(settings.provider)}"; choose one of ${PROVIDERS.join(', ')}` });
+  const descriptor = descriptorOf(settings.provider);
+  if (!descriptor) {
+    throw new FulfillmentError({ kind: 'config', field: 'provider', message: `unknown provider "${String(settings.provider)}"; choose one of ${providerNames().join(', ')}` });
   }
-  const factory = factories[settings.provider];
-  if (!factory) {
-    throw new FulfillmentError({ kind: 'unsupported', provider: settings.provider, message: `${settings.provider}: not supported yet by this version of node-red-contrib-fulfillment` });
-  }
-  return factory(settings);
+  return descriptor.create(settings);
 }

@@ -5,7 +5,7 @@
  */
 import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { onInput } from '../runtime/input';
-import { accountOf, providerClient } from '../runtime/account-ref';
+import { clientFor } from '../runtime/account-ref';
 import { busy, ok } from '../runtime/status';
 import { invalidInput } from '../core/errors';
 import { assertNoPollution } from '../core/validate';
@@ -28,8 +28,7 @@ export = function register(RED: NodeAPI): void {
       if (fixed) operation = fixed;
       else if (isOperation(msg.operation)) operation = msg.operation;
       else throw invalidInput('msg.operation', `must be one of ${RESALE_UNIT_OPERATIONS.join(', ')} (the node is set to take the operation from the message)`);
-      const account = accountOf(RED, def.account);
-      const client = providerClient<DelivergoClient>(account, 'delivergo', 'manage Resale Units');
+      const client = clientFor<DelivergoClient>(RED, def.account, node.type, 'manage Resale Units');
       assertNoPollution(msg.payload, 'msg.payload');
       node.status(busy(`${operation}…`));
       switch (operation) {

@@ -6,7 +6,8 @@
  */
 import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { onInput } from '../runtime/input';
-import { postgreenClient } from '../runtime/postgreen';
+import { clientFor } from '../runtime/account-ref';
+import type { PostgreenClient } from '../providers/postgreen/client';
 import { evaluate, numberSetting } from '../runtime/props';
 import { busy, ok, waiting } from '../runtime/status';
 import { invalidInput } from '../core/errors';
@@ -26,7 +27,7 @@ export = function register(RED: NodeAPI): void {
     const configuredNames = String(def.proofNames ?? 'ACKN,CERTIF,FAIL_PROOF').split(',').map((s) => s.trim()).filter(Boolean);
 
     onInput(node, async (msg, send) => {
-      const client = postgreenClient(RED, def.account, 'track shipments');
+      const client = clientFor<PostgreenClient>(RED, def.account, node.type, 'track shipments');
       const [jobId] = jobIdsFrom(msg.jobId ?? msg.payload, 'msg.payload');
       const wanted = Array.isArray(msg.proofNames) ? msg.proofNames.map(String) : configuredNames;
       for (const n of wanted) if (!TRACKING_FILE_NAMES.includes(n as PostgreenTrackingFileName)) throw invalidInput('proofNames', `"${n}" is not one of ${TRACKING_FILE_NAMES.join(', ')}`, 'postgreen');

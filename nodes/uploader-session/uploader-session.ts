@@ -6,7 +6,7 @@
  */
 import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { onInput } from '../runtime/input';
-import { accountOf, providerClient } from '../runtime/account-ref';
+import { clientFor } from '../runtime/account-ref';
 import { busy, ok } from '../runtime/status';
 import { evaluate } from '../runtime/props';
 import { FulfillmentError, invalidInput } from '../core/errors';
@@ -52,8 +52,7 @@ export = function register(RED: NodeAPI): void {
     const node = this;
 
     onInput(node, async (msg, send) => {
-      const account = accountOf(RED, def.account);
-      const client = providerClient<ProboClient>(account, 'probo', 'create uploader sessions');
+      const client = clientFor<ProboClient>(RED, def.account, node.type, 'create uploader sessions');
       assertNoPollution(msg.payload, 'msg.payload');
       const input: Record<string, unknown> = isPlainObject(msg.payload)
         ? { ...msg.payload }

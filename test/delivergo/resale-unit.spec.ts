@@ -214,7 +214,7 @@ describe('delivergo resale unit node in a real runtime against the sandbox', fun
     const errors = collect('errors');
     helper.getNode('ru')?.receive({});
     const [msg] = await errors.wait(1);
-    assert.match((msg.error as { message: string }).message, /only manage Resale Units with a delivergo account/);
+    assert.match((msg.error as { message: string }).message, /cannot manage Resale Units; choose an account of delivergo/);
   });
 
   it('is usable without Node-RED, and its connection test lists the units', async () => {

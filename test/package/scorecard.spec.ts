@@ -29,7 +29,7 @@ describe('package: scorecard checks that run offline', () => {
 
   it('declares a node-red.version satisfied by Node-RED 4 and 5, and engines.node satisfied by Node 22.9 and 20', () => {
     for (const v of ['4.0.0', '4.1.8', '5.0.0']) assert.ok(semver.satisfies(v, pkg['node-red'].version), `node-red ${v}`);
-    for (const v of ['18.5.0', '20.20.2', '22.9.0']) assert.ok(semver.satisfies(v, pkg.engines?.node ?? ''), `node ${v}`);
+    for (const v of ['20.0.0', '20.20.2', '22.9.0']) assert.ok(semver.satisfies(v, pkg.engines?.node ?? ''), `node ${v}`);
   });
 
   it('has at most 6 runtime dependencies', () => {
@@ -44,14 +44,17 @@ describe('package: scorecard checks that run offline', () => {
     assert.deepStrictEqual(missing, []);
   });
 
-  it('ships, for each node, a built .html with a literal registerType and category, help and an existing icon', () => {
+  it('ships, for each node, a built .html with a literal registerType and category, its help in locales/en-US and an existing icon', () => {
     for (const [type, js] of Object.entries(pkg['node-red'].nodes)) {
       const file = path.join(root, js);
       assert.ok(fs.existsSync(file), `${type}: ${js} is built`);
       const html = fs.readFileSync(file.replace(/\.js$/, '.html'), 'utf8');
       const literal = new RegExp(`RED\\.nodes\\.registerType\\('${type}',\\s*\\{[\\s\\S]*?category:\\s*'[a-z]+'`);
       assert.match(html, literal, `${type}: literal registerType with a literal category`);
-      assert.match(html, new RegExp(`data-help-name="${type}"`), `${type}: help`);
+      // Help lives beside the node in locales/<lang>/, where Node-RED picks the editor's language.
+      const help = path.join(path.dirname(file), 'locales', 'en-US', path.basename(file).replace(/\.js$/, '.html'));
+      assert.ok(fs.existsSync(help), `${type}: ${help} is built`);
+      assert.match(fs.readFileSync(help, 'utf8'), new RegExp(`data-help-name="${type}"`), `${type}: help`);
       assert.match(html, new RegExp(`data-template-name="${type}"`), `${type}: editor template`);
       const icon = /icon:\s*'([^']+)'/.exec(html);
       if (icon) assert.ok(fs.existsSync(path.join(path.dirname(file), 'icons', icon[1])), `${type}: icon ${icon[1]} beside the node`);

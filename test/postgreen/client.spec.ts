@@ -13,6 +13,7 @@ import { FulfillmentError } from '../../nodes/core/errors';
 import { parseProfile, parseOptions } from '../../nodes/providers/postgreen/profile';
 import { eligibilityProblems, trackingNumber } from '../../nodes/providers/postgreen/parse';
 import { createProvider } from '../../nodes/providers';
+import { postgreenDescriptor } from '../../nodes/providers/postgreen/descriptor';
 
 const PDF = samplePdf(['letter']);
 
@@ -247,7 +248,7 @@ describe('PostGreen client against the sandbox', function () {
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
       for (const e of sandbox.postgreen.shipmentEvents('SHP7')) assert.strictEqual(await sandbox.postgreen.sendWebhook(url, e), 200);
-      const handle = createProvider({ provider: 'postgreen', baseUrl: sandbox.providerUrl('postgreen'), credentials: { username: 'u', password: 'p' } });
+      const handle = createProvider({ provider: 'postgreen', baseUrl: sandbox.providerUrl('postgreen'), credentials: { username: 'u', password: 'p' }, options: {} });
       const events = received.flatMap((b) => handle.capabilities.callback?.parse(b, 'shipment') ?? []);
       assert.deepStrictEqual(events.map((e) => e.fields.eventType), ['SHIPMENT_STATUS', 'TRACKING_TEXT', 'TRACKING_FILE']);
       await handle.close();
@@ -257,10 +258,10 @@ describe('PostGreen client against the sandbox', function () {
   });
 
   it('parses shipment webhooks and derives a repeat-proof key; refuses a wrong body', () => {
-    const handle = createProvider({ provider: 'postgreen', baseUrl: sandbox.providerUrl('postgreen'), credentials: { username: 'u', password: 'p' } });
+    const handle = createProvider({ provider: 'postgreen', baseUrl: sandbox.providerUrl('postgreen'), credentials: { username: 'u', password: 'p' }, options: {} });
     const cb = handle.capabilities.callback;
     assert.ok(cb);
-    assert.deepStrictEqual(cb.kinds, ['shipment']);
+    assert.deepStrictEqual(postgreenDescriptor.capabilities.callback.map((k) => k.name), ['shipment']);
     const events = sandbox.postgreen.shipmentEvents('SHP42');
     const parsed = cb.parse(events);
     assert.strictEqual(parsed.length, 3);

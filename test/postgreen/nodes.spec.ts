@@ -304,6 +304,6 @@ describe('PostGreen nodes in a real runtime against the sandbox', function () {
     const errors = collect('errors');
     helper.getNode('jobPv')?.receive({ payload: PDF });
     const [e] = await errors.wait(1);
-    assert.match((e.error as ErrorMsg).message, /only create jobs with a postgreen account/);
+    assert.match((e.error as ErrorMsg).message, /cannot create jobs; choose an account of postgreen/);
   });
 });

@@ -1,4 +1,5 @@
 import assert from 'assert';
+import { proboDescriptor } from '../../nodes/providers/probo/descriptor';
 import http from 'http';
 import { AddressInfo } from 'net';
 import { Sandbox } from '../../sandbox/server';
@@ -163,6 +164,6 @@ describe('ProboClient against the sandbox', function () {
     assert.strictEqual(seen[0], 'v-test:canceled:failed v-na:queued:pending v-ok:queued:pending');
     assert.strictEqual(seen[1], 'v-test:canceled:failed v-na:not_accepted:failed v-ok:accepted:pending');
     assert.strictEqual(seen[4], 'v-test:canceled:failed v-na:not_accepted:failed v-ok:delivered:done');
-    assert.strictEqual(caps.status!.kinds[0].defaultIntervalMs, 30 * 60_000);
+    assert.strictEqual(proboDescriptor.capabilities.status[0].defaultIntervalMs, 30 * 60_000);
   });
 });

@@ -52,7 +52,6 @@ export function arriCapabilities(client: ArriClient): Capabilities {
       },
     },
     status: {
-      kinds: [{ name: 'order', label: 'order', defaultIntervalMs: 30_000 }],
       targets: (input) => orderHashes(input, 'msg.payload'),
       async fetch(_kind, ids): Promise<PollReport[]> {
         // One GET per order: the API has no batch read.

@@ -35,6 +35,7 @@ export class ArriClient {
       provider: PROVIDER,
       baseUrl: options.baseUrl || ARRI_DEFAULT_BASE_URL,
       timeoutMs: options.timeoutMs,
+      maxResponseBytes: options.maxResponseBytes,
       redactor,
       authHeaders: async () => bearerAuth(await this.bearer(), redactor),
       describeError: describeArriError,

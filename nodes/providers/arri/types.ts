@@ -95,6 +95,8 @@ export interface ArriClientOptions {
   username?: string;
   password?: string;
   timeoutMs?: number;
+  /** Largest answer read into memory (default: the HTTP layer's). */
+  maxResponseBytes?: number;
   /** Clock for token expiry (tests). */
   now?: () => number;
   /** Fetch a new token this long before the old one expires; default 5 minutes. */

@@ -32,6 +32,7 @@ export class DelivergoClient {
       provider: PROVIDER,
       baseUrl: options.baseUrl || DELIVERGO_DEFAULT_BASE_URL,
       timeoutMs: options.timeoutMs,
+      maxResponseBytes: options.maxResponseBytes,
       redactor,
       authHeaders: () => basicAuth(requireCredential(PROVIDER, 'API key', options.apiKey), requireCredential(PROVIDER, 'API secret', options.apiSecret), redactor),
       describeError: describeDelivergoError,

@@ -54,4 +54,6 @@ export interface DelivergoClientOptions {
   /** JSON (default) or XML on the wire; callers get the same objects either way. */
   format?: DelivergoFormat;
   timeoutMs?: number;
+  /** Largest answer read into memory (default: the HTTP layer's). */
+  maxResponseBytes?: number;
 }

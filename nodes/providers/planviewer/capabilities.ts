@@ -24,7 +24,6 @@ export function planviewerCapabilities(client: PlanviewerClient): Capabilities {
       },
     },
     status: {
-      kinds: [{ name: 'job', label: 'job', defaultIntervalMs: 10_000 }],
       targets: (input) => uuidList(jobUuidsFrom(input), 'msg.payload'),
       async fetch(_kind, ids): Promise<PollReport[]> {
         const statuses = await client.status(ids);

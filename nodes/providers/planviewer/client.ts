@@ -40,6 +40,7 @@ export class PlanviewerClient {
       provider: PROVIDER,
       baseUrl: options.baseUrl || PLANVIEWER_DEFAULT_BASE_URL,
       timeoutMs: options.timeoutMs,
+      maxResponseBytes: options.maxResponseBytes,
       redactor,
       authHeaders: () =>
         (this.auth ??= basicAuth(requireCredential(PROVIDER, 'access key id', options.apiKey), requireCredential(PROVIDER, 'secret', options.apiSecret), redactor)),

@@ -41,6 +41,8 @@ export interface PlanviewerClientOptions {
   apiKey: string;
   apiSecret: string;
   timeoutMs?: number;
+  /** Largest answer read into memory (default: the HTTP layer's). */
+  maxResponseBytes?: number;
   /** Status reads are split so no URL grows beyond this. */
   maxUrlLength?: number;
 }

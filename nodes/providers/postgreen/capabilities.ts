@@ -9,7 +9,7 @@ import { idString } from './profile';
 import { PostgreenDelivery, PostgreenEventType, PostgreenJob, PostgreenShipmentEvent } from './types';
 
 /** The seed: "you can ask each 2 or 3 minutes". */
-const POLL_INTERVAL_MS = 120_000;
+export const POSTGREEN_POLL_INTERVAL_MS = 120_000;
 const JOB_DONE = new Set(['PACK_GROUP_CREATED', 'CREATED']);
 const DELIVERY_FAILED = /ERROR|FAIL|CANCEL|REJECT/i;
 const EVENT_TYPES: readonly PostgreenEventType[] = ['SHIPMENT_STATUS', 'TRACKING_TEXT', 'TRACKING_FILE'];
@@ -88,10 +88,6 @@ export function postgreenCapabilities(client: PostgreenClient): Capabilities {
       return `connected; ${profile.services.length} service(s): ${profile.services.map((s) => s.name).join(', ')}`.replace(/: $/, '');
     },
     status: {
-      kinds: [
-        { name: 'job', label: 'job', defaultIntervalMs: POLL_INTERVAL_MS },
-        { name: 'deliveries', label: 'deliveries of a job', defaultIntervalMs: POLL_INTERVAL_MS },
-      ],
       targets: (input) => jobIdsFrom(input, 'msg.payload'),
       async fetch(kind, ids): Promise<PollReport[]> {
         // One request per job: the API has no batch read. One bad job must not stop the others.
@@ -112,7 +108,6 @@ export function postgreenCapabilities(client: PostgreenClient): Capabilities {
       },
     },
     callback: {
-      kinds: ['shipment'],
       parse(body, kind) {
         if (kind !== undefined && kind !== '' && kind !== 'shipment') {
           throw new FulfillmentError({ provider: 'postgreen', kind: 'config', field: 'kind', message: `postgreen: sends "shipment" callbacks only, not "${kind}"` });

@@ -72,7 +72,7 @@ export class PostgreenClient {
   constructor(options: PostgreenClientOptions) {
     const redactor = new Redactor();
     redactor.add(options.password);
-    const common = { provider: PROVIDER, baseUrl: options.baseUrl || POSTGREEN_DEFAULT_BASE_URL, timeoutMs: options.timeoutMs, redactor, describeError: describePostgreenError };
+    const common = { provider: PROVIDER, baseUrl: options.baseUrl || POSTGREEN_DEFAULT_BASE_URL, timeoutMs: options.timeoutMs, maxResponseBytes: options.maxResponseBytes, redactor, describeError: describePostgreenError };
     this.http = new HttpClient(common);
     // The platform answers a job only after it has read every file: uploads get four times the account's timeout.
     this.upload = new HttpClient({ ...common, retry: { attempts: 1 }, timeoutMs: (options.timeoutMs ?? 30_000) * 4 });

@@ -255,4 +255,6 @@ export interface PostgreenClientOptions {
   login: string;
   password: string;
   timeoutMs?: number;
+  /** Largest answer read into memory (default: the HTTP layer's). */
+  maxResponseBytes?: number;
 }

@@ -3,7 +3,7 @@ import { Capabilities } from '../../core/capabilities';
 import { PollReport, PollVerdict } from '../../core/poller';
 import { ProboClient } from './client';
 import { checkOrder, orderIds } from './validate';
-import { parseProboCallback, PROBO_CALLBACK_KINDS } from './callbacks';
+import { parseProboCallback } from './callbacks';
 import { ProboOrderRequest } from './types';
 
 const VERDICTS: Record<string, PollVerdict> = {
@@ -37,7 +37,6 @@ export function proboCapabilities(client: ProboClient): Capabilities {
       },
     },
     status: {
-      kinds: [{ name: 'order', label: 'order', defaultIntervalMs: 30 * 60_000 }],
       targets: (input) => orderIds(input, 'msg.payload'),
       async fetch(_kind, ids): Promise<PollReport[]> {
         const statuses = await client.orderStatus(ids);
@@ -51,7 +50,6 @@ export function proboCapabilities(client: ProboClient): Capabilities {
       },
     },
     callback: {
-      kinds: PROBO_CALLBACK_KINDS,
       parse: (body, kind) => parseProboCallback(body, kind),
     },
   };

@@ -49,6 +49,7 @@ export class ProboClient {
       provider: PROVIDER,
       baseUrl: options.baseUrl || PROBO_DEFAULT_BASE_URL,
       timeoutMs: options.timeoutMs,
+      maxResponseBytes: options.maxResponseBytes,
       redactor,
       retry: { attempts: options.attempts ?? 4, maxRetryAfterMs: options.maxQuotaWaitMs ?? 65_000 },
       authHeaders: () => ({ Authorization: `${scheme} ${requireCredential(PROVIDER, 'API key', options.apiKey)}` }),

@@ -215,6 +215,8 @@ export interface ProboClientOptions {
   /** Adds `order_type: "test"` to orders that do not set one. Default true. */
   testMode?: boolean;
   timeoutMs?: number;
+  /** Largest answer read into memory (default: the HTTP layer's). */
+  maxResponseBytes?: number;
   /** Attempts for reads and 429s (default 4). */
   attempts?: number;
   /** Longest wait for the quota to reset before giving up (default 65 s). */
