@@ -37,6 +37,12 @@ export interface FaultCase {
   guarded?: boolean;
   /** Writes a file of any size to a folder: a large answer is a large file, not an error. */
   anySize?: boolean;
+  /**
+   * Where the provider documents variants that no JSON shape describes (a
+   * login token in a header or as a bare body), the message that names the
+   * problem instead of the shared one.
+   */
+  answerMessages?: { 'not JSON'?: RegExp; 'wrong shape'?: RegExp };
 }
 
 const PV = { acc: { apiKey: 'rel-key', apiSecret: 'rel-secret-value' } };
@@ -248,6 +254,8 @@ export const CASES: FaultCase[] = [
     credentials: POSTGREEN,
     message: async () => ({ payload: null }),
     route: '/postgreen/authentication/authenticate',
+    // The token may come in the X-Auth-Token header, as a JSON body or as the bare body.
+    answerMessages: { 'not JSON': /cannot be read: it is neither JSON nor a token/, 'wrong shape': /answered without a token/ },
   },
   {
     name: 'create job · postgreen',

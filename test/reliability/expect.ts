@@ -26,7 +26,8 @@ export function expectedAnswerOutcome(c: FaultCase, fault: AnswerFault): AnswerO
   if (c.creates) {
     return { code: 'outcome_unknown', message: new RegExp(`the provider accepted .* but its answer cannot be read: .*${WHAT[fault].source}.*check with the provider before sending it again`), oneRequest: true };
   }
-  const read = new RegExp(`cannot be read: .*${WHAT[fault].source}`);
+  const documented = fault === 'not JSON' || fault === 'wrong shape' ? c.answerMessages?.[fault] : undefined;
+  const read = documented ?? new RegExp(`cannot be read: .*${WHAT[fault].source}`);
   if (fault === 'cut off') return { code: 'network', message: read };
   // Refused at once: no retry of an answer that will not change (polls ask again on their next tick).
   return { code: 'malformed_response', message: read, oneRequest: fault === 'too large' && !c.keepsWatching };
