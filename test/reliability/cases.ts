@@ -15,6 +15,8 @@ import { PostgreenClient } from '../../nodes/providers/postgreen/client';
 import { DelivergoClient } from '../../nodes/providers/delivergo/client';
 import { samplePdf } from '../../sandbox/pdf';
 import { SANDBOX_ADDRESSES } from '../../sandbox/providers/postgreen';
+import { PLANVIEWER_ADDRESSES, planviewerIntentionUuid } from '../../sandbox/providers/planviewer';
+import { proboOrder } from '../probo/fixtures';
 
 export interface FaultCase {
   name: string;
@@ -43,6 +45,8 @@ export interface FaultCase {
    * problem instead of the shared one.
    */
   answerMessages?: { 'not JSON'?: RegExp; 'wrong shape'?: RegExp };
+  /** The provider documents no answer for this call: any 2xx body (JSON or not) is its answer. */
+  answerUndocumented?: boolean;
 }
 
 const PV = { acc: { apiKey: 'rel-key', apiSecret: 'rel-secret-value' } };
@@ -113,6 +117,20 @@ export const CASES: FaultCase[] = [
     anySize: true,
   },
   {
+    name: 'operation (select) · planviewer',
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'planviewer', baseUrl: base('planviewer'), timeout: 1000 },
+      { id: 'dut', type: 'fulfillment-operation', z: 'f1', account: 'acc', operation: 'select', dedupeWindow: 3600, wires: [['ok']] },
+    ],
+    credentials: PV,
+    message: async (s) => ({ payload: { uuid: await waitingJob(s), select: 1 } }),
+    route: '/planviewer/product_api/v1/kik/select/',
+    method: 'POST',
+    creates: true,
+    guarded: true,
+    answerUndocumented: true,
+  },
+  {
     name: 'place order · probo',
     flow: (base) => [
       { id: 'acc', type: 'fulfillment-account', provider: 'probo', baseUrl: base('probo'), timeout: 1000, testMode: true, authScheme: 'bearer' },
@@ -164,6 +182,27 @@ export const CASES: FaultCase[] = [
     },
     route: '/probo/order/status',
     keepsWatching: true,
+  },
+  {
+    name: 'operation (cancel) · probo',
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'probo', baseUrl: base('probo'), timeout: 1000, testMode: true, authScheme: 'bearer' },
+      { id: 'dut', type: 'fulfillment-operation', z: 'f1', account: 'acc', operation: 'cancel', dedupeWindow: 3600, wires: [['ok']] },
+    ],
+    credentials: PROBO,
+    message: async (s, n) => {
+      const client = new ProboClient({ baseUrl: s.providerUrl('probo'), apiKey: 'x', testMode: false });
+      try {
+        await client.placeOrder(proboOrder(`cancel-${n}`));
+      } finally {
+        client.close();
+      }
+      return { payload: `cancel-${n}` };
+    },
+    route: '/probo/order/cancel',
+    method: 'POST',
+    creates: true,
+    guarded: true,
   },
   {
     name: 'place order · arri',
@@ -343,6 +382,20 @@ export const CASES: FaultCase[] = [
     creates: true,
   },
 ];
+
+/** A Planviewer job that stops at "waiting for user" (the sandbox's address with two parcels). */
+async function waitingJob(sandbox: Sandbox): Promise<string> {
+  const address = PLANVIEWER_ADDRESSES.find((a) => a.parcels && a.parcels.length > 1);
+  if (!address) throw new Error('the sandbox has no address with two parcels');
+  const client = new PlanviewerClient({ baseUrl: sandbox.providerUrl('planviewer'), apiKey: 'x', apiSecret: 'y' });
+  try {
+    const [o] = await client.order([planviewerIntentionUuid(address.uuid, 'eigendomsinformatie')]);
+    for (let i = 0; i < 6; i++) if ((await client.status([o.job.uuid]))[0].status === 'waiting for user') return o.job.uuid;
+    throw new Error(`job ${o.job.uuid} never waited for the user`);
+  } finally {
+    client.close();
+  }
+}
 
 async function delivergoUnit(sandbox: Sandbox, n: number): Promise<{ Id: number } & Record<string, unknown>> {
   const client = new DelivergoClient({ baseUrl: sandbox.providerUrl('delivergo'), apiKey: 'setup', apiSecret: 'setup-secret', portalNamespace: 'rel', customerGuid: DG_CUSTOMER });

@@ -17,9 +17,11 @@ const WHAT: Record<AnswerFault, RegExp> = {
 };
 
 export function expectedAnswerOutcome(c: FaultCase, fault: AnswerFault): AnswerOutcome {
+  if (c.answerUndocumented && (fault === 'not JSON' || fault === 'wrong shape')) return 'success';
   if (c.download) {
-    // The file routes answer JSON or the bytes of a file; a JSON answer is the provider reporting a problem.
-    if (fault === 'not JSON' || fault === 'wrong shape') return { code: 'malformed_response', message: /expected a file for .*, got application\/json instead/, oneRequest: true };
+    // A result is a file or a JSON data product of any shape; JSON that cannot be read is not one.
+    if (fault === 'wrong shape') return 'success';
+    if (fault === 'not JSON') return { code: 'malformed_response', message: /says it is JSON but cannot be read as JSON|expected a file for .*, got application\/json instead/, oneRequest: true };
     if (fault === 'too large') return c.anySize ? 'success' : { code: 'malformed_response', message: /is larger than \d+ bytes; write it to a folder instead/, oneRequest: true };
     return { code: 'network', message: /download of .* failed: answer cut off after 1000 of 100000 bytes/ };
   }
