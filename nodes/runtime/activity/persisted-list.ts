@@ -84,7 +84,8 @@ export class PersistedList<T> {
       const oldest = this.now() - maxAgeMs;
       if (this.items.length > 0 && ageOf(this.items[0]) < oldest) this.items = this.items.filter((i) => ageOf(i) >= oldest);
     }
-    if (this.items.length > max) this.items = this.items.slice(this.items.length - max);
+    // Cut back in steps, not on every push: a full list would otherwise be copied per item.
+    if (this.items.length > max + Math.max(10, Math.floor(max / 10))) this.items = this.items.slice(this.items.length - max);
   }
 
   private save(): void {
