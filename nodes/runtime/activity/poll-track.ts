@@ -171,8 +171,10 @@ export class PollTrack {
     const nextCheck = this.source.nextCheckAt();
     const watched = await this.source.list();
     const out: InFlightRow[] = [];
+    const listed = new Set<string>();
     for (const e of watched) {
       const k = jobKey(e.kind, e.id);
+      listed.add(k);
       const changed = Math.max(this.changedAt.get(k) ?? 0, typeof e.statusSince === 'number' ? e.statusSince : 0);
       const progress = parseProgress(e.lastProgress);
       out.push({
@@ -189,6 +191,8 @@ export class PollTrack {
         ...(nextCheck !== undefined ? { nextCheck } : {}),
       });
     }
+    // A job that left the list without an event here (another instance finished it) leaves nothing behind.
+    for (const k of this.changedAt.keys()) if (!listed.has(k)) this.changedAt.delete(k);
     for (const a of this.attention.all()) {
       out.push({
         key: `${node}\u0000${jobKey(a.kind, a.id)}\u0000!`,
@@ -205,6 +209,11 @@ export class PollTrack {
       });
     }
     return out;
+  }
+
+  /** How many jobs are watched and how many rows need attention, without building the rows. */
+  async counts(): Promise<{ watched: number; attention: number }> {
+    return { watched: (await this.source.list()).length, attention: this.attention.all().length };
   }
 
   close(removed: boolean): Promise<void> {

@@ -165,14 +165,16 @@ export class ActivityRegistry {
     return page(snap.version, snap.rows, snap.facets, q, callbackAccess);
   }
 
+  /** The counts the live updates carry: read from the watch lists' lengths, without building the rows. */
   async summary(): Promise<Summary> {
-    const inflight = (await this.inflightSnapshot()).rows;
+    const version = this.versionNo;
+    const counts = await Promise.all([...this.polls.values()].map((t) => t.counts().catch(() => ({ watched: 0, attention: 0 }))));
     const placed = this.placedSnapshot().rows;
     const callbacks = this.callbackSnapshot().rows;
     return {
-      version: this.versionNo,
-      inflight: inflight.length,
-      attention: inflight.filter((r) => r.attention).length,
+      version,
+      inflight: counts.reduce((n, c) => n + c.watched + c.attention, 0),
+      attention: counts.reduce((n, c) => n + c.attention, 0),
       placed: placed.length,
       unknown: placed.filter((r) => r.state === 'unknown').length,
       callbacks: callbacks.filter((r) => r.type === 'event').length,
