@@ -64,7 +64,7 @@ describe('operations sidebar: admin routes, live updates, CSV', () => {
       const registry = new ActivityRegistry();
       registerActivityAdmin(RED, registry);
       for (let i = 0; i < 300; i++) {
-        registry.bump();
+        registry.bump(i % 2 ? 'inflight' : 'placed');
         await clock.tickAsync(10);
       }
       await clock.tickAsync(1000);

@@ -10,7 +10,7 @@ import { CallbackLog } from './callback-log';
 import { CallLog } from './call-log';
 import { PollTrack, WatchSource } from './poll-track';
 import { callAccess, callbackAccess, facetsOf, inflightAccess, page, sortInflight, sortNewestFirst } from './query';
-import { CallbackRow, CallRow, Facets, InFlightRow, ListPage, ListQuery, Summary } from './types';
+import { CallbackRow, CallRow, Facets, InFlightRow, ListPage, ListQuery, Section, Summary } from './types';
 
 /** A shared watch list (Redis) can change without an event here: it is read again after this long. */
 const SHARED_LIST_MAX_AGE_MS = 2000;
@@ -39,6 +39,8 @@ type Closable = { nodeId: string; close(removed: boolean): Promise<void> };
 
 export class ActivityRegistry {
   private versionNo = 0;
+  /** Per section, so the editor reads again only the lists that changed. */
+  private readonly sectionVersions: Record<Section, number> = { inflight: 0, placed: 0, callbacks: 0 };
   private readonly polls = new Map<string, PollTrack>();
   private readonly calls = new Map<string, CallLog>();
   private readonly callbacks = new Map<string, CallbackLog>();
@@ -54,9 +56,10 @@ export class ActivityRegistry {
     return this.versionNo;
   }
 
-  /** Something changed: the snapshots are stale, and listeners (the comms publisher) hear of it. */
-  readonly bump = (): void => {
+  /** Something in a section changed: its snapshot is stale, and listeners (the comms publisher) hear of it. */
+  bump(section: Section): void {
     this.versionNo++;
+    this.sectionVersions[section]++;
     for (const l of this.listeners) {
       try {
         l();
@@ -64,7 +67,7 @@ export class ActivityRegistry {
         // A listener's failure must never reach the node that reported.
       }
     }
-  };
+  }
 
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
@@ -73,30 +76,30 @@ export class ActivityRegistry {
 
   /** Called by a poll status node once; the track unregisters itself when the node closes. */
   pollNode(node: Node, opts: PollNodeOptions): PollTrack {
-    const track = new PollTrack(node, opts.source, opts.provider, opts.store, this.bump, this.now);
-    this.attach(node, this.polls, track);
+    const track = new PollTrack(node, opts.source, opts.provider, opts.store, () => this.bump('inflight'), this.now);
+    this.attach(node, this.polls, track, 'inflight');
     return track;
   }
 
   /** Called by a node that creates things (behind a repeat guard). */
   callLog(node: Node, store?: string): CallLog {
-    const log = new CallLog(node, store, this.bump, this.now);
-    this.attach(node, this.calls, log);
+    const log = new CallLog(node, store, () => this.bump('placed'), this.now);
+    this.attach(node, this.calls, log, 'placed');
     return log;
   }
 
   callbackNode(node: Node, opts: CallbackNodeOptions): CallbackLog {
-    const log = new CallbackLog(node, opts.provider, opts.store, this.bump, this.now);
-    this.attach(node, this.callbacks, log);
+    const log = new CallbackLog(node, opts.provider, opts.store, () => this.bump('callbacks'), this.now);
+    this.attach(node, this.callbacks, log, 'callbacks');
     return log;
   }
 
-  private attach<T extends Closable>(node: Node, map: Map<string, T>, item: T): void {
+  private attach<T extends Closable>(node: Node, map: Map<string, T>, item: T, section: Section): void {
     map.set(node.id, item);
-    this.bump();
+    this.bump(section);
     node.on('close', (removed: boolean, done: () => void) => {
       if (map.get(node.id) === item) map.delete(node.id);
-      this.bump();
+      this.bump(section);
       item.close(removed).then(done, done);
     });
   }
@@ -105,15 +108,15 @@ export class ActivityRegistry {
     return this.polls.get(nodeId);
   }
 
-  private fresh<R>(snap: Snapshot<R> | undefined, maxAgeMs = Infinity): snap is Snapshot<R> {
-    return !!snap && snap.version === this.versionNo && this.now() - snap.at < maxAgeMs;
+  private fresh<R>(snap: Snapshot<R> | undefined, section: Section, maxAgeMs = Infinity): snap is Snapshot<R> {
+    return !!snap && snap.version === this.sectionVersions[section] && this.now() - snap.at < maxAgeMs;
   }
 
   private async inflightSnapshot(): Promise<Snapshot<InFlightRow>> {
-    if (this.fresh(this.inflightSnap, SHARED_LIST_MAX_AGE_MS)) return this.inflightSnap;
+    if (this.fresh(this.inflightSnap, 'inflight', SHARED_LIST_MAX_AGE_MS)) return this.inflightSnap;
     // Concurrent page requests share one read of the watch lists.
     if (this.inflightBuilding) return this.inflightBuilding;
-    const version = this.versionNo;
+    const version = this.sectionVersions.inflight;
     this.inflightBuilding = (async () => {
       const lists = await Promise.all([...this.polls.values()].map((t) => t.rows().catch((): InFlightRow[] => [])));
       const rows = sortInflight(lists.flat());
@@ -129,17 +132,17 @@ export class ActivityRegistry {
   }
 
   private placedSnapshot(): Snapshot<CallRow> {
-    if (!this.fresh(this.placedSnap)) {
+    if (!this.fresh(this.placedSnap, 'placed')) {
       const rows = sortNewestFirst([...this.calls.values()].flatMap((l) => l.rows()));
-      this.placedSnap = { version: this.versionNo, at: this.now(), rows, facets: facetsOf(rows, callAccess) };
+      this.placedSnap = { version: this.sectionVersions.placed, at: this.now(), rows, facets: facetsOf(rows, callAccess) };
     }
     return this.placedSnap;
   }
 
   private callbackSnapshot(): Snapshot<CallbackRow> {
-    if (!this.fresh(this.callbackSnap)) {
+    if (!this.fresh(this.callbackSnap, 'callbacks')) {
       const rows = sortNewestFirst([...this.callbacks.values()].flatMap((l) => l.rows()));
-      this.callbackSnap = { version: this.versionNo, at: this.now(), rows, facets: facetsOf(rows, callbackAccess) };
+      this.callbackSnap = { version: this.sectionVersions.callbacks, at: this.now(), rows, facets: facetsOf(rows, callbackAccess) };
     }
     return this.callbackSnap;
   }
@@ -168,11 +171,13 @@ export class ActivityRegistry {
   /** The counts the live updates carry: read from the watch lists' lengths, without building the rows. */
   async summary(): Promise<Summary> {
     const version = this.versionNo;
+    const sections = { ...this.sectionVersions };
     const counts = await Promise.all([...this.polls.values()].map((t) => t.counts().catch(() => ({ watched: 0, attention: 0 }))));
     const placed = this.placedSnapshot().rows;
     const callbacks = this.callbackSnapshot().rows;
     return {
       version,
+      sections,
       inflight: counts.reduce((n, c) => n + c.watched + c.attention, 0),
       attention: counts.reduce((n, c) => n + c.attention, 0),
       placed: placed.length,

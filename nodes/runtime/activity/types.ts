@@ -101,8 +101,12 @@ export interface ListPage<R> {
   facets: Facets;
 }
 
+export type Section = 'inflight' | 'placed' | 'callbacks';
+
 export interface Summary {
   version: number;
+  /** Each list's own version: the editor reads again only the lists whose version moved. */
+  sections: Record<Section, number>;
   inflight: number;
   attention: number;
   placed: number;
