@@ -8,7 +8,9 @@
  *
  * Wrong or missing secret 401 (nothing output), not JSON 415, too large 413,
  * unparsable or not such a callback 400; otherwise 200 at once, then each
- * event is output once (repeats within the window are dropped).
+ * event is output once (repeats within the window are dropped), and an event
+ * the provider ranks below one already output for the same subject (a late
+ * callback of an earlier order state) is dropped too.
  */
 import { NodeAPI, Node, NodeDef, HttpRequest, HttpResponse, Handler } from '../runtime/red';
 import { accountOf, capabilityOf } from '../runtime/account-ref';
@@ -16,6 +18,7 @@ import { reportable } from '../runtime/input';
 import { ok, waiting } from '../runtime/status';
 import { numberSetting } from '../runtime/props';
 import { SeenKeys } from '../runtime/seen-keys';
+import { SubjectRanks } from '../runtime/callback-ranks';
 import { BodyTooLarge, drain, isJsonContentType, readLimitedBody, removeRoutes, routeTaken, sameSecret } from '../runtime/http-route';
 import { asFulfillmentError, FulfillmentError } from '../core/errors';
 import { CallbackEvent } from '../core/capabilities';
@@ -40,7 +43,9 @@ export = function register(RED: NodeAPI): void {
     const maxBytes = numberSetting(node, def, 'maxBytes', 1024, 1) * 1024;
     const kind = typeof def.kind === 'string' && def.kind !== '' ? def.kind : undefined;
     const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
-    const seen = new SeenKeys(node, numberSetting(node, def, 'dedupeWindow', 86_400, 0) * 1000, store);
+    const windowMs = numberSetting(node, def, 'dedupeWindow', 86_400, 0) * 1000;
+    const seen = new SeenKeys(node, windowMs, store);
+    const ranks = new SubjectRanks(node, windowMs, store);
     const route = `${CALLBACK_PREFIX}/${path}`;
     let closed = false;
     let received = 0;
@@ -51,6 +56,11 @@ export = function register(RED: NodeAPI): void {
 
     const output = async (events: CallbackEvent[]): Promise<void> => {
       for (const event of events) {
+        if (event.ordering && !(await ranks.admit(event.ordering.subject, event.ordering.rank))) {
+          const what = typeof event.fields.status === 'string' ? ` ${event.fields.status}` : '';
+          if (!closed) node.status(ok(`late${what} dropped · ${received} received`));
+          continue;
+        }
         if (!(await seen.first(event.dedupeKey))) {
           log.repeat(event.dedupeKey);
           if (!closed) node.status(ok(`repeat dropped · ${received} received`));

@@ -21,6 +21,16 @@ export interface PollReport {
   progress?: Progress;
   reason?: string;
   raw: unknown;
+  /**
+   * A pending status that may not last: once the poller has seen this status
+   * for longer than this (ms), it reports the entry as 'attention' with
+   * `overdueReason`. The provider says how long is too long; the poller,
+   * which remembers when each status began, measures it.
+   */
+  attentionAfterMs?: number;
+  overdueReason?: string;
+  /** Further named facts for the output message (e.g. `duplicate`, `tracking`). */
+  fields?: Record<string, unknown>;
 }
 
 export interface WatchEntry<M = unknown> {
@@ -30,6 +40,8 @@ export interface WatchEntry<M = unknown> {
   since: number;
   lastStatus?: string;
   lastProgress?: string;
+  /** Epoch ms when the poller first saw `lastStatus` (kept across restarts with the watch list). */
+  statusSince?: number;
   /** Whatever the caller wants back with each report (a message, say). */
   meta?: M;
 }
@@ -205,18 +217,25 @@ export class Poller<M = unknown> {
 
   private apply(kind: string, reports: PollReport[]): void {
     let changed = false;
-    for (const report of reports) {
-      const key = this.key(kind, report.id);
+    const now = this.now();
+    for (const received of reports) {
+      const key = this.key(kind, received.id);
       const entry = this.entries.get(key);
       if (!entry) continue;
-      const progress = report.progress ? `${report.progress.current}/${report.progress.total}` : undefined;
+      const progress = received.progress ? `${received.progress.current}/${received.progress.total}` : undefined;
+      const newStatus = entry.lastStatus !== received.status;
+      if (received.verdict === 'pending' && (newStatus || entry.statusSince === undefined)) {
+        entry.statusSince = now;
+        changed = true;
+      }
+      const report = this.overdue(entry, received, now);
       if (report.verdict !== 'pending') {
         this.entries.delete(key);
         changed = true;
         this.safe(() => this.opts.onTerminal?.(entry, report));
         continue;
       }
-      if (entry.lastStatus !== report.status || entry.lastProgress !== progress) {
+      if (newStatus || entry.lastProgress !== progress) {
         entry.lastStatus = report.status;
         entry.lastProgress = progress;
         changed = true;
@@ -224,5 +243,15 @@ export class Poller<M = unknown> {
       }
     }
     if (changed) this.changed();
+  }
+
+  /** A pending report whose status has lasted longer than the provider allows becomes 'attention'. */
+  private overdue(entry: WatchEntry<M>, report: PollReport, now: number): PollReport {
+    const limit = report.attentionAfterMs;
+    if (report.verdict !== 'pending' || limit === undefined || entry.statusSince === undefined) return report;
+    const lasted = now - entry.statusSince;
+    if (lasted < limit) return report;
+    const reason = report.overdueReason ?? `still ${report.status} after ${Math.round(lasted / 1000)} s (more than ${Math.round(limit / 1000)} s)`;
+    return { ...report, verdict: 'attention', reason };
   }
 }

@@ -232,6 +232,25 @@ describe('operations sidebar: activity registry and admin endpoints', function (
     }
   });
 
+  it('lists a changing operation (a Probo cancel) beside the order it changes', async () => {
+    await helper.load(nodes(), [
+      { id: 'f1', type: 'tab' },
+      accountNode('pb', 'probo', sandbox.providerUrl('probo'), { testMode: false }),
+      { id: 'order', type: 'fulfillment-place-order', z: 'f1', account: 'pb', dedupeWindow: 60, wires: [['placed']] },
+      { id: 'canceller', type: 'fulfillment-operation', z: 'f1', name: 'cancel orders', account: 'pb', operation: 'cancel', dedupeWindow: 60, wires: [['done']] },
+      { id: 'placed', type: 'helper', z: 'f1' },
+      { id: 'done', type: 'helper', z: 'f1' },
+      ...catchTo(),
+    ], CREDS);
+    helper.getNode('order')?.receive({ payload: { id: 'web-77', reference: 'shop 77', products: [PRODUCT], deliveries: [{ address: { first_name: 'A', last_name: 'B', city: 'Utrecht', country: 'NL' } }] } });
+    await collect('placed').wait(1);
+    helper.getNode('canceller')?.receive({ payload: { id: 'web-77' } });
+    await collect('done').wait(1);
+    const calls = await until('the order and its cancel', () => list<CallRow>('placed'), (p) => p.total === 2);
+    assert.deepStrictEqual(calls.rows.map((r) => [r.operation, r.state, r.providerId, r.node]), [['cancel', 'placed', 'web-77', 'canceller'], ['place order', 'placed', 'web-77', 'order']]);
+    assert.strictEqual(calls.rows[1].reference, 'shop 77');
+  });
+
   it('lists each callback event once with its repeats counted, and every refusal; never the secret', async () => {
     await helper.load(nodes(), [
       { id: 'f1', type: 'tab' },
