@@ -133,8 +133,9 @@ export = function register(RED: NodeAPI): void {
         list: () => poller?.list() ?? [],
         nextCheckAt: () => poller?.nextTickAt ?? (lastTick !== undefined && tickEveryMs !== undefined && poller?.size ? lastTick + tickEveryMs : undefined),
         checkNow: (kind, id) => poller?.checkNow(kind, id) ?? Promise.resolve(false),
-        unwatch: (kind, id) => {
-          const removed = poller?.unwatch(kind, id) ?? false;
+        unwatch: async (kind, id) => {
+          // Awaited: a shared watch list answers later.
+          const removed = await (poller?.unwatch(kind, id) ?? false);
           if (removed) showStatus();
           return removed;
         },
