@@ -69,6 +69,7 @@ export class Poller<M = unknown> {
   private running = false;
   private closed = false;
   private failures = 0;
+  private nextAt: number | undefined;
   private readonly opts: PollerOptions<M>;
 
   constructor(opts: PollerOptions<M>) {
@@ -107,6 +108,30 @@ export class Poller<M = unknown> {
     return this.entries.size;
   }
 
+  /** When the next round is planned (epoch ms), if one is. */
+  get nextTickAt(): number | undefined {
+    return this.timer ? this.nextAt : undefined;
+  }
+
+  /**
+   * Asks about one watched job at once, outside the rhythm of the rounds
+   * (an operator's "check now"); reports like a round would. False when the
+   * job is not watched. A failed read is reported through onError and thrown.
+   */
+  async checkNow(kind: string, id: string): Promise<boolean> {
+    const entry = this.entries.get(this.key(kind, id));
+    if (!entry || this.closed) return false;
+    let reports: PollReport[];
+    try {
+      reports = await this.opts.fetch(kind, [id]);
+    } catch (e) {
+      this.safe(() => this.opts.onError?.(e, [entry]));
+      throw e;
+    }
+    if (!this.closed) this.apply(kind, reports.filter((r) => r.id === id));
+    return true;
+  }
+
   close(): void {
     this.closed = true;
     this.clearTimer();
@@ -124,6 +149,7 @@ export class Poller<M = unknown> {
   private schedule(delay: number): void {
     this.clearTimer();
     if (this.closed || this.entries.size === 0) return;
+    this.nextAt = this.now() + delay;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       // The tick handles its own errors; this catch is the last guard so a timer never throws.

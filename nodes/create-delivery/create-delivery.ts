@@ -14,6 +14,8 @@ import { assertNoPollution, isPlainObject } from '../core/validate';
 import { jobIdsFrom } from '../providers/postgreen/capabilities';
 import { epochMs, planDelivery } from '../providers/postgreen/delivery';
 import { PostgreenId } from '../providers/postgreen/types';
+import { activity, providerIdOf } from '../runtime/activity';
+import { sendRecorded } from '../runtime/send-once';
 
 export = function register(RED: NodeAPI): void {
   function CreateDeliveryNode(this: Node, def: NodeDef): void {
@@ -21,6 +23,7 @@ export = function register(RED: NodeAPI): void {
     const node = this;
     const say = statusTexts(RED, node, 'create-delivery');
     markAccount(RED, node, def.account);
+    const calls = activity.callLog(node, typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined);
 
     onInput(node, async (msg, send) => {
       await loadRequest(RED, node, def, msg);
@@ -48,7 +51,7 @@ export = function register(RED: NodeAPI): void {
       const [selectable, lookup, profile] = await Promise.all([client.checkOptions(jobId), client.optionLookup(), client.profile()]);
       const command = planDelivery({ jobId, options, channel: channel || undefined, outputFile, packGroupIds: packGroupIds as PostgreenId[] | undefined, expectedPostDate }, selectable, lookup, profile);
       node.status(busy(say('creating')));
-      msg.payload = await client.createDeliveryCommand(command);
+      msg.payload = await sendRecorded('postgreen', () => client.createDeliveryCommand(command), { log: calls, operation: 'create delivery', idOf: (d) => providerIdOf(d) ?? String(jobId) });
       msg.jobId = jobId;
       msg.deliveryCommand = command;
       msg.selectableOptions = selectable;

@@ -17,6 +17,7 @@ import { assertNoPollution, isPlainObject } from '../core/validate';
 import { fileLabel, filesFingerprint, filesFromPayload } from '../providers/postgreen/input';
 import { notEligibleCount } from '../providers/postgreen/parse';
 import { PostgreenCreateJobRequest } from '../providers/postgreen/types';
+import { activity } from '../runtime/activity';
 
 type Mode = 'classic' | 'autocreate' | 'mailmerge';
 
@@ -30,6 +31,7 @@ export = function register(RED: NodeAPI): void {
     markAccount(RED, node, def.account);
     const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
     const guard = new IdempotencyGuard(contextLedger(node, store, 'job_'), windowMs);
+    const calls = activity.callLog(node, store);
 
     const text = async (msg: Parameters<typeof evaluate>[2], value: unknown, type: unknown, field: string): Promise<string | undefined> => {
       const v = await evaluate(RED, node, msg, value, type);
@@ -69,7 +71,12 @@ export = function register(RED: NodeAPI): void {
       const key = explicitKey ?? (fingerprint ? idempotencyKey('postgreen', { serviceId, jobName, mode, packRequirements: request.packRequirements ?? null, files: fingerprint }) : undefined);
       node.status(busy(say('uploading', { count: files.length })));
       // A PROCESSING_ERROR job holds nothing to deliver: the same files may be sent again.
-      const job = await sendOnce(guard, key, 'postgreen', () => client.createJob(request), (j) => (j.status === 'PROCESSING_ERROR' ? { state: 'failed' } : { state: 'placed', answer: j }));
+      const job = await sendOnce(guard, key, 'postgreen', () => client.createJob(request), (j) => (j.status === 'PROCESSING_ERROR' ? { state: 'failed' } : { state: 'placed', answer: j }), {
+        log: calls,
+        operation: 'create job',
+        idOf: (j) => (j.jobId === undefined ? undefined : String(j.jobId)),
+        referenceOf: () => jobName,
+      });
       if (key) msg.idempotencyKey = key;
       msg.jobId = job.jobId;
       msg.payload = job;

@@ -11,6 +11,7 @@ import { contextLedger } from '../runtime/ledger-store';
 import { explicitIdempotencyKey, sendOnce } from '../runtime/send-once';
 import { IdempotencyGuard, idempotencyKey } from '../core/idempotency';
 import { assertNoPollution } from '../core/validate';
+import { activity, providerIdOf, referenceOf } from '../runtime/activity';
 
 export = function register(RED: NodeAPI): void {
   function PlaceOrderNode(this: Node, def: NodeDef): void {
@@ -21,6 +22,7 @@ export = function register(RED: NodeAPI): void {
     const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
     const guard = new IdempotencyGuard(contextLedger(node, store), windowMs);
     markAccount(RED, node, def.account);
+    const calls = activity.callLog(node, store);
 
     onInput(node, async (msg, send) => {
       await loadRequest(RED, node, def, msg);
@@ -31,7 +33,12 @@ export = function register(RED: NodeAPI): void {
       const explicitKey = explicitIdempotencyKey(msg);
       const key = explicitKey ?? (guard.enabled ? idempotencyKey(account.provider, body) : undefined);
       node.status(busy(say('ordering')));
-      const result = await sendOnce(guard, key, account.provider, () => order.place(body), (r) => ({ state: 'placed', answer: r.payload }));
+      const result = await sendOnce(guard, key, account.provider, () => order.place(body), (r) => ({ state: 'placed', answer: r.payload }), {
+        log: calls,
+        operation: 'place order',
+        idOf: (r) => providerIdOf(r.fields),
+        referenceOf: (r) => referenceOf(r.fields),
+      });
       msg.payload = result.payload;
       Object.assign(msg, result.fields);
       if (key) msg.idempotencyKey = key;

@@ -14,6 +14,7 @@ import { persistableMeta } from '../runtime/message';
 import { Poller, PollReport, WatchEntry } from '../core/poller';
 import { asFulfillmentError, FulfillmentError } from '../core/errors';
 import { StatusKindInfo } from '../core/descriptor';
+import { activity } from '../runtime/activity';
 
 type Meta = Record<string, unknown>;
 const WATCH_KEY = 'fulfillment-watch';
@@ -33,6 +34,8 @@ export = function register(RED: NodeAPI): void {
     let closed = false;
     // Jobs that went to output 2 (failed, needs attention, timed out) since the deploy.
     let attention = 0;
+    let lastTick: number | undefined;
+    let tickEveryMs: number | undefined;
 
     const statusCap = () => capabilityOf(accountOf(RED, def.account), 'status', 'report job or order status');
     // The kinds this provider can poll, with their default intervals, are in its descriptor.
@@ -72,25 +75,32 @@ export = function register(RED: NodeAPI): void {
       const cap = statusCap();
       const kind = kindInfo();
       const intervalMs = intervalS === undefined ? kind.defaultIntervalMs : intervalS * 1000;
+      tickEveryMs = intervalMs;
       poller = new Poller<Meta>({
         intervalMs,
         maxWaitMs,
         fetch: (k, ids) => cap.fetch(k, ids),
         onProgress: (entry, report) => {
+          track.progressed(entry);
           node.send([null, null, out(entry, report)]);
           showStatus();
         },
         onTerminal: (entry, report) => {
-          if (report.verdict === 'done') node.send([out(entry, report), null, null]);
-          else {
+          if (report.verdict === 'done') {
+            track.ended(entry);
+            node.send([out(entry, report), null, null]);
+          } else {
             attention++;
+            track.needsAttention(entry, { verdict: report.verdict === 'failed' ? 'failed' : 'attention', status: report.status, reason: report.reason, progress: report.progress });
             node.send([null, out(entry, report), null]);
           }
           showStatus();
         },
         onTimeout: (entry) => {
           attention++;
-          node.send([null, out(entry, { status: 'timeout', reason: `no terminal state after ${Math.round(maxWaitMs / 1000)} s`, raw: entry.lastStatus }), null]);
+          const reason = `no terminal state after ${Math.round(maxWaitMs / 1000)} s`;
+          track.needsAttention(entry, { verdict: 'timeout', reason });
+          node.send([null, out(entry, { status: 'timeout', reason, raw: entry.lastStatus }), null]);
         },
         onError: (e, entries) => {
           const fe = asFulfillmentError(e);
@@ -99,6 +109,7 @@ export = function register(RED: NodeAPI): void {
             for (const entry of entries) {
               poller?.unwatch(entry.kind, entry.id);
               attention++;
+              track.needsAttention(entry, { verdict: 'refused', status: fe.status ? `HTTP ${fe.status}` : fe.kind, reason: fe.message });
               node.error(reportable(fe), out(entry, { status: 'error', raw: fe.response }));
             }
             showStatus();
@@ -110,8 +121,11 @@ export = function register(RED: NodeAPI): void {
         },
         onTick: () => {
           failing = false;
+          lastTick = Date.now();
+          track.changed();
         },
         onChange: (entries) => {
+          track.changed();
           contextSet(node.context(), WATCH_KEY, entries, store).catch((e) => node.warn(`could not save the watch list: ${(e as Error).message}`));
         },
       });
@@ -119,6 +133,23 @@ export = function register(RED: NodeAPI): void {
     };
 
     markAccount(RED, node, def.account);
+    // The operations sidebar lists this node's jobs; its buttons act through here.
+    const track = activity.pollNode(node, {
+      store,
+      provider: () => accountOf(RED, def.account).provider,
+      source: {
+        list: () => poller?.list() ?? [],
+        nextCheckAt: () => poller?.nextTickAt ?? (lastTick !== undefined && tickEveryMs !== undefined && poller?.size ? lastTick + tickEveryMs : undefined),
+        checkNow: (kind, id) => poller?.checkNow(kind, id) ?? Promise.resolve(false),
+        unwatch: async (kind, id) => {
+          // Awaited: a shared watch list answers later.
+          const removed = await (poller?.unwatch(kind, id) ?? false);
+          if (removed) showStatus();
+          return removed;
+        },
+      },
+    });
+
     // Resume what was being watched before a restart or redeploy.
     contextGet(node.context(), WATCH_KEY, store)
       .then((saved) => {
@@ -137,7 +168,7 @@ export = function register(RED: NodeAPI): void {
       const kind = kindOf();
       if (msg.cancel === true) {
         const ids = msg.payload === undefined || msg.payload === null ? getPoller().list().map((e) => e.id) : cap.targets(msg.payload, kind);
-        for (const id of ids) getPoller().unwatch(kind, id);
+        for (const id of ids) if (getPoller().unwatch(kind, id)) track.ended({ kind, id });
         showStatus();
         return;
       }
