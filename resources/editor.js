@@ -104,7 +104,7 @@
     var u;
     try { u = new URL(String(baseUrl).trim()); } catch (e) { return false; }
     var host = u.hostname.replace(/^\[|\]$/g, '');
-    // The provider's part of the sandbox: the first segment of its path (`/arri/…` is every ARRI customer there).
+    // The provider's part of the sandbox: the first segment of its path (for a provider with a host per customer, every customer emulated there).
     var root = '/' + (p.sandboxPath.split('/').filter(Boolean)[0] || '');
     var path = u.pathname.replace(/\/+$/, '');
     return LOOPBACK.indexOf(host) >= 0 && (path === root || path.indexOf(root + '/') === 0);

@@ -644,6 +644,7 @@ describe('editor in a real browser (chromium)', function () {
             return { width: chart.clientWidth, height: chart.clientHeight, sidebar: $('#red-ui-sidebar').is(':visible'), boxes };
           }, tab.id);
           assert.ok(layout.sidebar, 'the sidebar is open');
+          if (process.env.FULFILLMENT_LAYOUT_DEBUG) console.log(tab.id, JSON.stringify(layout.boxes.map((b: { id: string; name: string; left: number; top: number; right: number; bottom: number }) => [b.id, b.name, Math.round(b.left), Math.round(b.top), Math.round(b.right), Math.round(b.bottom)])));
           const label = `${tab.label ?? tab.id}`;
           for (const b of layout.boxes) {
             if (b.left < 0 || b.top < 0 || b.right > layout.width || b.bottom > layout.height) {
@@ -660,6 +661,7 @@ describe('editor in a real browser (chromium)', function () {
             }
           }
           if (tab.id === 'pv_tab') await page.screenshot({ path: path.join(shots, 'planviewer-tab.png') });
+          if (process.env.FULFILLMENT_LAYOUT_DEBUG) await page.screenshot({ path: path.join(os.tmpdir(), `fulfillment-tab-${tab.id}.png`) });
         }
       } finally {
         await page.setViewportSize({ width: 1280, height: 760 });
