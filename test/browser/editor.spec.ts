@@ -360,6 +360,11 @@ describe('editor in a real browser (chromium)', function () {
       assert.deepStrictEqual(offered, PROVIDERS.map((p) => p.name));
       for (const p of PROVIDERS) {
         const shown = await accountRows(page, p.name);
+        // For the picture: an account of that provider on the sandbox.
+        await page.evaluate(() => {
+          $('#node-config-input-name').val('');
+          $('#fulfillment-account-use-sandbox').trigger('click');
+        });
         const expected = [
           ...p.credentials.map((c) => ({ key: c.key, label: c.label['en-US'], type: c.secret ? 'password' : 'text', options: [] as string[] })),
           ...p.settings.map((f) => ({
@@ -370,6 +375,11 @@ describe('editor in a real browser (chromium)', function () {
           })),
         ];
         assert.deepStrictEqual(shown.rows, expected, `${p.name}: the fields of its descriptor`);
+        if (p === DUMMY) {
+          // Settings this account has no value for show the descriptor's defaults.
+          const values = await page.evaluate(() => ({ region: $('#node-config-input-region').val(), copies: $('#node-config-input-copies').val(), proof: $('#node-config-input-proof').is(':checked') }));
+          assert.deepStrictEqual(values, { region: 'eu', copies: '1', proof: true });
+        }
         if (p.defaultBaseUrl) assert.ok(shown.placeholder?.includes(p.defaultBaseUrl), `${p.name}: default base URL as placeholder (${shown.placeholder})`);
         assert.strictEqual(shown.hint, p.baseUrlHint?.['en-US'] ?? '', `${p.name}: the base URL hint`);
         await screenshotDialog(page, path.join(shots, `${ACCOUNT}-${p.name}.png`));
@@ -644,7 +654,6 @@ describe('editor in a real browser (chromium)', function () {
             return { width: chart.clientWidth, height: chart.clientHeight, sidebar: $('#red-ui-sidebar').is(':visible'), boxes };
           }, tab.id);
           assert.ok(layout.sidebar, 'the sidebar is open');
-          if (process.env.FULFILLMENT_LAYOUT_DEBUG) console.log(tab.id, JSON.stringify(layout.boxes.map((b: { id: string; name: string; left: number; top: number; right: number; bottom: number }) => [b.id, b.name, Math.round(b.left), Math.round(b.top), Math.round(b.right), Math.round(b.bottom)])));
           const label = `${tab.label ?? tab.id}`;
           for (const b of layout.boxes) {
             if (b.left < 0 || b.top < 0 || b.right > layout.width || b.bottom > layout.height) {
@@ -661,7 +670,6 @@ describe('editor in a real browser (chromium)', function () {
             }
           }
           if (tab.id === 'pv_tab') await page.screenshot({ path: path.join(shots, 'planviewer-tab.png') });
-          if (process.env.FULFILLMENT_LAYOUT_DEBUG) await page.screenshot({ path: path.join(os.tmpdir(), `fulfillment-tab-${tab.id}.png`) });
         }
       } finally {
         await page.setViewportSize({ width: 1280, height: 760 });
