@@ -20,6 +20,7 @@ export = function register(RED: NodeAPI): void {
     let closed = false;
     self.provider = descriptor?.name ?? String(def.provider ?? '');
     self.descriptor = descriptor;
+    self.sharedStateId = typeof def.sharedState === 'string' && def.sharedState !== '' && def.sharedState !== '_ADD_' ? def.sharedState : undefined;
 
     self.handle = () => {
       if (closed) throw new FulfillmentError({ kind: 'cancelled', message: 'the account is being closed (redeploy)' });

@@ -16,6 +16,7 @@ import { reportable } from '../runtime/input';
 import { ok, waiting } from '../runtime/status';
 import { numberSetting } from '../runtime/props';
 import { SeenKeys } from '../runtime/seen-keys';
+import { sharedSeen } from '../runtime/shared-state';
 import { BodyTooLarge, drain, isJsonContentType, readLimitedBody, removeRoutes, routeTaken, sameSecret } from '../runtime/http-route';
 import { asFulfillmentError, FulfillmentError } from '../core/errors';
 import { CallbackEvent } from '../core/capabilities';
@@ -40,15 +41,17 @@ export = function register(RED: NodeAPI): void {
     const kind = typeof def.kind === 'string' && def.kind !== '' ? def.kind : undefined;
     const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
     const seen = new SeenKeys(node, numberSetting(node, def, 'dedupeWindow', 86_400, 0) * 1000, store);
+    // With a shared state on the account, an event delivered to several instances is output by one.
+    seen.shared = () => sharedSeen(RED, accountOf(RED, def.account), node.id);
     const route = `${CALLBACK_PREFIX}/${path}`;
     let closed = false;
     let received = 0;
 
     node.callbackUrl = () => (secret && PATH.test(path) ? callbackUrlOf(publicUrl, RED.settings.httpNodeRoot, path, secret) : undefined);
 
-    const output = async (events: CallbackEvent[]): Promise<void> => {
-      for (const event of events) {
-        if (!(await seen.first(event.dedupeKey))) {
+    const output = (events: CallbackEvent[], fresh: boolean[]): void => {
+      for (const [i, event] of events.entries()) {
+        if (!fresh[i]) {
           if (!closed) node.status(ok(`repeat dropped · ${received} received`));
           continue;
         }
@@ -113,8 +116,21 @@ export = function register(RED: NodeAPI): void {
         node.error(reportable(fe), { payload: body });
         return;
       }
+      // Marked before the answer: when the shared state cannot mark them, the provider is asked to send again later.
+      const fresh: boolean[] = [];
+      try {
+        for (const event of events) fresh.push(await seen.first(event.dedupeKey));
+      } catch (e) {
+        const fe = asFulfillmentError(e);
+        // Those marked already are output now; the provider's next try brings the rest.
+        output(events.slice(0, fresh.length), fresh);
+        reply(res, 503, { status: 'error', message: 'callback endpoint not ready, send it again later' });
+        node.status({ fill: 'red', shape: 'ring', text: fe.message.slice(0, 60) });
+        node.error(reportable(fe), { payload: body });
+        return;
+      }
       reply(res, 200, { status: 'ok' });
-      await output(events);
+      output(events, fresh);
     };
 
     const handler: Handler = (req, res) => {

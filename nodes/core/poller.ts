@@ -1,11 +1,18 @@
 /**
- * Watches many jobs with one timer: on each tick it asks the source about all
+ * Watches many jobs with one timer: on each tick it asks the source about the
  * watched ids of a kind at once (the source splits into as few requests as
  * its API allows), reports changes, and drops ids that reached a terminal
- * state or waited too long. No Node-RED here: the poll node persists the
- * watch list through the `onChange` hook.
+ * state or waited too long. No Node-RED here.
+ *
+ * The list lives in a `WatchStore`: in memory for one Node-RED (the poll node
+ * persists it through `onChange`), or shared through Redis by several
+ * instances, where the store hands each instance its share of the due jobs
+ * and decides atomically which instance reports a change, so every output
+ * happens once.
  */
 import { backoffDelay } from './retry';
+import { TickOutcome, WatchStore } from './coordination';
+import { LocalWatchStore } from './watch-store';
 
 export type PollVerdict = 'pending' | 'done' | 'failed' | 'attention';
 
@@ -42,17 +49,28 @@ export interface PollerOptions<M> {
   onProgress?: (entry: WatchEntry<M>, report: PollReport) => void;
   onTerminal?: (entry: WatchEntry<M>, report: PollReport) => void;
   onTimeout?: (entry: WatchEntry<M>) => void;
-  onError?: (error: unknown, entries: WatchEntry<M>[]) => void;
-  /** Called after every change of the watch list, to persist it. */
-  onChange?: (entries: WatchEntry<M>[]) => void;
+  onError?: (error: unknown, entries: Array<WatchEntry<M>>) => void;
+  /** The store did not answer (shared state unreachable): polling pauses and retries by itself. */
+  onStoreError?: (error: unknown) => void;
+  /** Called after every change of an in-memory watch list, to persist it. */
+  onChange?: (entries: Array<WatchEntry<M>>) => void;
   onTick?: (watching: number) => void;
   now?: () => number;
   /** Failed ticks back off up to this delay. */
   maxBackoffMs?: number;
+  /** Where the list lives; in memory (with `onChange`) when not given. */
+  store?: WatchStore<M>;
+}
+
+/** How soon an unreachable store is tried again (never later than the interval). */
+const STORE_RETRY_MS = 5000;
+
+export function progressLabel(report: Pick<PollReport, 'progress'>): string | undefined {
+  return report.progress ? `${report.progress.current}/${report.progress.total}` : undefined;
 }
 
 export class Poller<M = unknown> {
-  private readonly entries = new Map<string, WatchEntry<M>>();
+  readonly store: WatchStore<M>;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private closed = false;
@@ -61,47 +79,53 @@ export class Poller<M = unknown> {
 
   constructor(opts: PollerOptions<M>) {
     this.opts = opts;
-  }
-
-  private key(kind: string, id: string): string {
-    return `${kind}\u0000${id}`;
+    this.store = opts.store ?? new LocalWatchStore<M>(opts.onChange);
   }
 
   private now(): number {
     return (this.opts.now ?? Date.now)();
   }
 
-  watch(entry: Omit<WatchEntry<M>, 'since'> & { since?: number }): void {
-    if (this.closed) return;
-    const existing = this.entries.get(this.key(entry.kind, entry.id));
-    this.entries.set(this.key(entry.kind, entry.id), { ...entry, since: entry.since ?? existing?.since ?? this.now() });
-    this.changed();
+  /** A shared list has jobs other instances added: ticks run from the start, not only once a job is watched here. */
+  start(): void {
+    if (!this.timer && !this.running) this.schedule(0);
+  }
+
+  async watch(entry: Omit<WatchEntry<M>, 'since'> & { since?: number }): Promise<void> {
+    await this.watchAll([entry]);
+  }
+
+  async watchAll(entries: Array<Omit<WatchEntry<M>, 'since'> & { since?: number }>): Promise<void> {
+    if (this.closed || entries.length === 0) return;
+    await this.store.add(entries, this.now());
     // A new job is looked at soon; if a tick is already planned it joins that one.
     if (!this.timer && !this.running) this.schedule(0);
   }
 
-  unwatch(kind: string, id: string): boolean {
-    const removed = this.entries.delete(this.key(kind, id));
-    if (removed) this.changed();
-    if (this.entries.size === 0) this.clearTimer();
+  /** Stops watching; returns the entries this call removed. */
+  async unwatchAll(kind: string, ids: string[]): Promise<Array<WatchEntry<M>>> {
+    const removed = await this.store.remove(kind, ids);
+    if (this.store.size === 0 && !this.store.shared) this.clearTimer();
     return removed;
   }
 
-  list(): WatchEntry<M>[] {
-    return [...this.entries.values()];
+  async unwatch(kind: string, id: string): Promise<boolean> {
+    return (await this.unwatchAll(kind, [id])).length > 0;
   }
 
+  list(): Promise<Array<WatchEntry<M>>> {
+    return this.store.list();
+  }
+
+  /** How many jobs the list held when last seen. */
   get size(): number {
-    return this.entries.size;
+    return this.store.size;
   }
 
   close(): void {
     this.closed = true;
     this.clearTimer();
-  }
-
-  private changed(): void {
-    this.opts.onChange?.(this.list());
+    this.store.close().catch(() => undefined);
   }
 
   private clearTimer(): void {
@@ -111,11 +135,11 @@ export class Poller<M = unknown> {
 
   private schedule(delay: number): void {
     this.clearTimer();
-    if (this.closed || this.entries.size === 0) return;
+    if (this.closed || (this.store.size === 0 && !this.store.shared)) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       // The tick handles its own errors; this catch is the last guard so a timer never throws.
-      this.tick().catch((e) => this.safe(() => this.opts.onError?.(e, this.list())));
+      this.tick().catch((e) => this.safe(() => this.opts.onError?.(e, [])));
     }, delay);
   }
 
@@ -127,76 +151,81 @@ export class Poller<M = unknown> {
     }
   }
 
-  /** One round: expire, then fetch every kind's ids. Public for tests and for "poll now". */
+  /** One round: claim, expire, fetch every kind's ids, settle. Public for tests and for "poll now". */
   async tick(): Promise<void> {
     if (this.running || this.closed) return;
     this.running = true;
-    let failed = false;
+    let delay = this.opts.intervalMs;
     try {
-      this.expire();
-      const byKind = new Map<string, WatchEntry<M>[]>();
-      for (const e of this.entries.values()) {
-        const list = byKind.get(e.kind) ?? [];
-        list.push(e);
-        byKind.set(e.kind, list);
-      }
-      this.safe(() => this.opts.onTick?.(this.entries.size));
-      for (const [kind, list] of byKind) {
-        let reports: PollReport[];
-        try {
-          reports = await this.opts.fetch(kind, list.map((e) => e.id));
-        } catch (e) {
-          failed = true;
-          this.safe(() => this.opts.onError?.(e, list));
-          continue;
-        }
-        if (this.closed) return;
-        this.apply(kind, reports);
-      }
+      delay = await this.round();
+    } catch (e) {
+      // Only the store throws here; the jobs stay where they are and are asked about once it answers again.
+      this.safe(() => this.opts.onStoreError?.(e));
+      delay = Math.min(this.opts.intervalMs, STORE_RETRY_MS);
     } finally {
       this.running = false;
     }
-    this.failures = failed ? this.failures + 1 : 0;
-    const delay = this.failures === 0
-      ? this.opts.intervalMs
-      : Math.max(this.opts.intervalMs, backoffDelay(this.failures, { baseDelayMs: this.opts.intervalMs, maxDelayMs: this.opts.maxBackoffMs ?? Math.max(this.opts.intervalMs, 300_000) }));
     this.schedule(delay);
   }
 
-  private expire(): void {
-    if (!this.opts.maxWaitMs) return;
+  /** Returns the delay until the next tick. */
+  private async round(): Promise<number> {
+    const { entries } = await this.store.claim(this.opts.intervalMs);
+    const outcome: TickOutcome<M> = { finished: [], expired: [], progressed: [] };
     const now = this.now();
-    let changed = false;
-    for (const [key, e] of this.entries) {
-      if (now - e.since >= this.opts.maxWaitMs) {
-        this.entries.delete(key);
-        changed = true;
-        this.safe(() => this.opts.onTimeout?.(e));
-      }
-    }
-    if (changed) this.changed();
-  }
-
-  private apply(kind: string, reports: PollReport[]): void {
-    let changed = false;
-    for (const report of reports) {
-      const key = this.key(kind, report.id);
-      const entry = this.entries.get(key);
-      if (!entry) continue;
-      const progress = report.progress ? `${report.progress.current}/${report.progress.total}` : undefined;
-      if (report.verdict !== 'pending') {
-        this.entries.delete(key);
-        changed = true;
-        this.safe(() => this.opts.onTerminal?.(entry, report));
+    const byKind = new Map<string, Array<WatchEntry<M>>>();
+    for (const e of entries) {
+      if (this.opts.maxWaitMs && now - e.since >= this.opts.maxWaitMs) {
+        outcome.expired.push(e);
         continue;
       }
-      if (entry.lastStatus !== report.status || entry.lastProgress !== progress) {
-        entry.lastStatus = report.status;
-        entry.lastProgress = progress;
-        changed = true;
-        this.safe(() => this.opts.onProgress?.(entry, report));
+      const list = byKind.get(e.kind) ?? [];
+      list.push(e);
+      byKind.set(e.kind, list);
+    }
+    this.safe(() => this.opts.onTick?.(this.store.size));
+    const failedEntries: Array<WatchEntry<M>> = [];
+    const order = new Map<PollReport, number>();
+    for (const [kind, list] of byKind) {
+      let reports: PollReport[];
+      try {
+        reports = await this.opts.fetch(kind, list.map((e) => e.id));
+      } catch (e) {
+        failedEntries.push(...list);
+        this.safe(() => this.opts.onError?.(e, list));
+        continue;
+      }
+      if (this.closed) return this.opts.intervalMs;
+      const claimed = new Map(list.map((e) => [e.id, e]));
+      for (const report of reports) {
+        const entry = claimed.get(report.id);
+        if (!entry) continue;
+        order.set(report, order.size);
+        if (report.verdict !== 'pending') {
+          outcome.finished.push({ entry, report });
+          continue;
+        }
+        const progress = progressLabel(report);
+        if (entry.lastStatus !== report.status || entry.lastProgress !== progress) {
+          outcome.progressed.push({ entry, next: { ...entry, lastStatus: report.status, lastProgress: progress }, report });
+        }
       }
     }
-    if (changed) this.changed();
+    this.failures = failedEntries.length > 0 ? this.failures + 1 : 0;
+    const delay = this.failures === 0
+      ? this.opts.intervalMs
+      : Math.max(this.opts.intervalMs, backoffDelay(this.failures, { baseDelayMs: this.opts.intervalMs, maxDelayMs: this.opts.maxBackoffMs ?? Math.max(this.opts.intervalMs, 300_000) }));
+    if (failedEntries.length > 0) outcome.deferred = { entries: failedEntries, delayMs: delay };
+    if (outcome.expired.length + outcome.finished.length + outcome.progressed.length + failedEntries.length === 0) return delay;
+    const won = await this.store.settle(outcome);
+    if (this.closed) return delay;
+    for (const entry of won.expired) this.safe(() => this.opts.onTimeout?.(entry));
+    // Reported in the order the source answered, finished and progressed alike.
+    const events = [
+      ...won.finished.map(({ entry, report }) => ({ report, fire: () => this.opts.onTerminal?.(entry, report) })),
+      ...won.progressed.map(({ entry, report }) => ({ report, fire: () => this.opts.onProgress?.(entry, report) })),
+    ].sort((a, b) => (order.get(a.report) ?? 0) - (order.get(b.report) ?? 0));
+    for (const event of events) this.safe(event.fire);
+    return delay;
   }
 }

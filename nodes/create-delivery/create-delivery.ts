@@ -1,13 +1,17 @@
 /**
  * fulfillment-create-delivery (PostGreen): CheckOptions, option names -> ids,
  * then POST /deliveries/commands once. Everything is checked before the
- * command is sent.
+ * command is sent. With a shared state on the account (several instances
+ * running this flow), the same command is sent once across all of them.
  */
 import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { onInput } from '../runtime/input';
-import { clientFor } from '../runtime/account-ref';
+import { accountOf, clientFor } from '../runtime/account-ref';
 import type { PostgreenClient } from '../providers/postgreen/client';
-import { evaluate } from '../runtime/props';
+import { evaluate, numberSetting } from '../runtime/props';
+import { sharedRepeatGuards } from '../runtime/shared-state';
+import { explicitIdempotencyKey, sendOnce } from '../runtime/send-once';
+import { idempotencyKey } from '../core/idempotency';
 import { busy, ok } from '../runtime/status';
 import { invalidInput } from '../core/errors';
 import { assertNoPollution, isPlainObject } from '../core/validate';
@@ -18,9 +22,12 @@ export = function register(RED: NodeAPI): void {
   function CreateDeliveryNode(this: Node, def: NodeDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
+    const guards = sharedRepeatGuards(RED, node, numberSetting(node, def, 'dedupeWindow', 3600, 0) * 1000);
 
     onInput(node, async (msg, send) => {
       const client = clientFor<PostgreenClient>(RED, def.account, node.type, 'create deliveries');
+      const guard = guards(accountOf(RED, def.account));
+      const explicitKey = guard ? explicitIdempotencyKey(msg, 'postgreen') : undefined;
       const p = isPlainObject(msg.payload) ? msg.payload : {};
       assertNoPollution(msg.payload, 'msg.payload');
       const [jobId] = jobIdsFrom(isPlainObject(msg.payload) ? (msg.payload.jobId ?? msg.jobId) : msg.payload ?? msg.jobId, 'msg.payload.jobId');
@@ -43,7 +50,11 @@ export = function register(RED: NodeAPI): void {
       const [selectable, lookup, profile] = await Promise.all([client.checkOptions(jobId), client.optionLookup(), client.profile()]);
       const command = planDelivery({ jobId, options, channel: channel || undefined, outputFile, packGroupIds: packGroupIds as string[] | undefined, expectedPostDate }, selectable, lookup, profile);
       node.status(busy('creating delivery'));
-      msg.payload = await client.createDeliveryCommand(command);
+      const key = guard?.enabled ? (explicitKey ?? idempotencyKey('postgreen', { delivery: command })) : undefined;
+      msg.payload = guard
+        ? await sendOnce(guard, key, 'postgreen', () => client.createDeliveryCommand(command), (answer) => ({ state: 'placed', answer }))
+        : await client.createDeliveryCommand(command);
+      if (key) msg.idempotencyKey = key;
       msg.jobId = jobId;
       msg.deliveryCommand = command;
       msg.selectableOptions = selectable;

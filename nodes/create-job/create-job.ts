@@ -8,9 +8,10 @@ import { onInput } from '../runtime/input';
 import { clientFor } from '../runtime/account-ref';
 import type { PostgreenClient } from '../providers/postgreen/client';
 import { evaluate, numberSetting } from '../runtime/props';
-import { contextLedger } from '../runtime/ledger-store';
+import { accountOf } from '../runtime/account-ref';
+import { repeatGuards } from '../runtime/shared-state';
 import { explicitIdempotencyKey, sendOnce } from '../runtime/send-once';
-import { IdempotencyGuard, idempotencyKey } from '../core/idempotency';
+import { idempotencyKey } from '../core/idempotency';
 import { busy, ok, waiting } from '../runtime/status';
 import { FulfillmentError, invalidInput } from '../core/errors';
 import { assertNoPollution, isPlainObject } from '../core/validate';
@@ -27,7 +28,7 @@ export = function register(RED: NodeAPI): void {
     const mode: Mode = def.mode === 'autocreate' || def.mode === 'mailmerge' ? def.mode : 'classic';
     const windowMs = numberSetting(node, def, 'dedupeWindow', 3600, 0) * 1000;
     const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
-    const guard = new IdempotencyGuard(contextLedger(node, store, 'job_'), windowMs);
+    const guards = repeatGuards(RED, node, { windowMs, contextStore: store, ledgerPrefix: 'job_' });
 
     const text = async (msg: Parameters<typeof evaluate>[2], value: unknown, type: unknown, field: string): Promise<string | undefined> => {
       const v = await evaluate(RED, node, msg, value, type);
@@ -38,6 +39,7 @@ export = function register(RED: NodeAPI): void {
 
     onInput(node, async (msg, send) => {
       const client = clientFor<PostgreenClient>(RED, def.account, node.type, 'create jobs');
+      const guard = guards(accountOf(RED, def.account));
       const serviceId = await text(msg, def.service, def.serviceType, 'service');
       if (!serviceId) throw invalidInput('service', 'set the service id on the node (see the authenticate node output) or in the msg property it names', 'postgreen');
       const box = await text(msg, def.box, def.boxType, 'box');
