@@ -81,6 +81,8 @@ export function rawCommand(port: number, args: string[]): Promise<unknown> {
     let buf = '';
     sock.setEncoding('utf8');
     sock.on('error', reject);
+    // SHUTDOWN answers by closing the connection.
+    sock.on('close', () => resolve(null));
     sock.on('data', (d: string) => {
       buf += d;
       const p = parseReply(buf);

@@ -36,7 +36,8 @@ export function parseRedisUrl(raw: unknown): RedisTarget {
   try {
     url = new URL(text);
   } catch {
-    throw invalid(`"${redactRedisUrl(text).slice(0, 80)}" is not a URL; write it like redis://host:6379 or rediss://host:6380/0`);
+    // Not echoed: what is not a URL cannot be cleaned of a password reliably.
+    throw invalid('is not a URL; write it like redis://host:6379 or rediss://host:6380/0');
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
     throw invalid(`must start with redis:// (or rediss:// for TLS), not ${url.protocol}//`);
