@@ -75,27 +75,43 @@ function parseReply(buf: string): [unknown, string] | undefined {
   throw new Error(`unexpected reply ${buf.slice(0, 20)}`);
 }
 
-export function rawCommand(port: number, args: string[]): Promise<unknown> {
+export function rawCommand(port: number, args: string[], password?: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const sock = net.connect(port, '127.0.0.1');
     let buf = '';
+    // With a password, AUTH goes first and its answer is skipped.
+    let skip = password ? 1 : 0;
     sock.setEncoding('utf8');
     sock.on('error', reject);
     // SHUTDOWN answers by closing the connection.
     sock.on('close', () => resolve(null));
     sock.on('data', (d: string) => {
       buf += d;
-      const p = parseReply(buf);
-      if (!p) return;
-      sock.end();
-      if (p[0] instanceof Error) reject(p[0]);
-      else resolve(p[0]);
+      for (;;) {
+        const p = parseReply(buf);
+        if (!p) return;
+        buf = p[1];
+        if (skip > 0) {
+          skip--;
+          if (p[0] instanceof Error) {
+            sock.end();
+            reject(p[0]);
+            return;
+          }
+          continue;
+        }
+        sock.end();
+        if (p[0] instanceof Error) reject(p[0]);
+        else resolve(p[0]);
+        return;
+      }
     });
-    sock.on('connect', () => sock.write(resp(args)));
+    sock.on('connect', () => sock.write((password ? resp(['AUTH', password]) : '') + resp(args)));
   });
 }
 
-export async function startRedis(extra: string[] = []): Promise<RedisServer> {
+export async function startRedis(opts: { password?: string; extra?: string[] } = {}): Promise<RedisServer> {
+  const extra = [...(opts.password ? ['--requirepass', opts.password] : []), ...(opts.extra ?? [])];
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-test-'));
   let child: ChildProcess | undefined;
@@ -120,12 +136,12 @@ export async function startRedis(extra: string[] = []): Promise<RedisServer> {
     dir,
     running: () => !!child && child.exitCode === null && child.signalCode === null,
     start,
-    command: (...args) => rawCommand(port, args),
+    command: (...args) => rawCommand(port, args, opts.password),
     stop: async (save = false) => {
       const c = child;
       if (!c || c.exitCode !== null || c.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
-      if (save) await rawCommand(port, ['SHUTDOWN', 'SAVE']).catch(() => undefined);
+      if (save) await rawCommand(port, ['SHUTDOWN', 'SAVE'], opts.password).catch(() => undefined);
       else c.kill('SIGKILL');
       await exited;
     },
