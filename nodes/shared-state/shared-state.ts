@@ -16,13 +16,20 @@ export = function register(RED: NodeAPI): void {
   function SharedStateCtor(this: Node, def: NodeDef): void {
     RED.nodes.createNode(this, def);
     const self = this as SharedStateNode;
-    let url = typeof def.url === 'string' ? def.url.trim() : '';
-    // Node-RED replaces a whole-field ${VAR} before this runs; one inside the address (redis://${REDIS_HOST}:6379) is replaced here.
+    const written = typeof def.url === 'string' ? def.url.trim() : '';
+    let url = written;
+    // Node-RED replaces a whole-field ${VAR} before this runs (left as written when the variable is not set);
+    // one inside the address (redis://${REDIS_HOST}:6379) is replaced here.
     if (url.includes('${')) {
       RED.util.evaluateNodeProperty(url, 'env', self, undefined, (err, value) => {
         if (!err && typeof value === 'string') url = value.trim();
       });
     }
+    const unset = [...written.matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1]);
+    const missingVariable = (): FulfillmentError | undefined =>
+      unset.length > 0 && (url === '' || url.includes('${') || /^rediss?:\/\/(:\d+)?(\/|$)/.test(url))
+        ? new FulfillmentError({ kind: 'config', field: 'url', message: `url: the environment variable ${unset.join(', ')} is not set` })
+        : undefined;
     let coordination: RedisCoordination | undefined;
     let closed = false;
     self.label = (() => {
@@ -36,6 +43,8 @@ export = function register(RED: NodeAPI): void {
     self.coordination = (): Coordination => {
       if (closed) throw new FulfillmentError({ kind: 'cancelled', message: 'the shared state is being closed (redeploy)' });
       if (coordination) return coordination;
+      const notSet = missingVariable();
+      if (notSet) throw notSet;
       const target = parseRedisUrl(url);
       const prefix = checkPrefix(def.prefix);
       const connection = new RedisConnection({

@@ -79,10 +79,10 @@ describe('nodes with a shared state (Redis) in a real runtime', function () {
     await redis.command('FLUSHALL');
   });
 
-  function flow(sharedState = 'shared'): Array<Record<string, unknown>> {
+  function flow(sharedState = 'shared', url = `\${${ENV}}`): Array<Record<string, unknown>> {
     return [
       { id: 'f1', type: 'tab' },
-      { id: 'shared', type: 'fulfillment-shared-state', url: `\${${ENV}}`, prefix: 'nr-test:' },
+      { id: 'shared', type: 'fulfillment-shared-state', url, prefix: 'nr-test:' },
       accountNode('pv', 'planviewer', sandbox.providerUrl('planviewer'), { sharedState }),
       accountNode('pb', 'probo', sandbox.providerUrl('probo'), { sharedState }),
       accountNode('dg', 'delivergo', sandbox.providerUrl('delivergo'), { sharedState, portalNamespace: D.portalNamespace, customerGuid: D.customerGuid, format: 'json' }),
@@ -95,7 +95,7 @@ describe('nodes with a shared state (Redis) in a real runtime', function () {
     ];
   }
   const CREDS = { shared: { password: REDIS_PASSWORD }, pv: { apiKey: 'pv-key', apiSecret: 'pv-secret' }, pb: { apiKey: 'pb-key' }, dg: { apiKey: 'dg-key', apiSecret: 'dg-secret' }, cb: { secret: CALLBACK_SECRET } };
-  const load = (sharedState = 'shared'): Promise<void> => helper.load([...allNodes(), grab], flow(sharedState), CREDS);
+  const load = (sharedState = 'shared', url?: string): Promise<void> => helper.load([...allNodes(), grab], flow(sharedState, url), CREDS);
   const ORDERS = '/planviewer/product_api/v1/jobs/order';
 
   /** Everything the runtime showed: log lines, node statuses, messages. */
@@ -195,12 +195,20 @@ describe('nodes with a shared state (Redis) in a real runtime', function () {
     assert.strictEqual(sandbox.count(`/delivergo/portal/${D.portalNamespace}/api/Customer/${D.customerGuid}/ResaleUnits`, 'PUT'), 1);
   });
 
-  it('refuses to send when the account names a shared state that is missing', async () => {
+  it('refuses to send when the account names a shared state that is missing, or whose address is an unset variable', async () => {
     await load('missing-node');
     const errors = collect('errors');
     helper.getNode('order')?.receive({ payload: { uuids: [T.normal] } });
     const [err] = await errors.wait(1);
     assert.strictEqual((err.error as { cause?: { field: string } }).cause?.field, 'sharedState');
+    await helper.unload();
+    await load('shared', '${FULFILLMENT_NOT_SET_ANYWHERE}');
+    const errors2 = collect('errors');
+    helper.getNode('order')?.receive({ payload: { uuids: [T.normal] } });
+    const [err2] = await errors2.wait(1);
+    const e2 = err2.error as { message: string; cause?: { field: string } };
+    assert.strictEqual(e2.cause?.field, 'url');
+    assert.match(e2.message, /FULFILLMENT_NOT_SET_ANYWHERE is not set/);
     assert.strictEqual(sandbox.count(ORDERS), 0);
   });
 });
