@@ -40,8 +40,8 @@ export interface TickOutcome<M> {
   finished: Array<{ entry: WatchEntry<M>; report: PollReport }>;
   /** Waited longer than the maximum: removed, reported once. */
   expired: Array<WatchEntry<M>>;
-  /** A new status or progress: `entry` as claimed, `next` with the new state; reported once. */
-  progressed: Array<{ entry: WatchEntry<M>; next: WatchEntry<M>; report: PollReport }>;
+  /** A new status or progress: `entry` as claimed, `next` with the new state; reported once (`quiet`: recorded only). */
+  progressed: Array<{ entry: WatchEntry<M>; next: WatchEntry<M>; report: PollReport; quiet?: boolean }>;
   /** Not asked about because the provider failed: not due again before `delayMs` from now. */
   deferred?: { entries: Array<WatchEntry<M>>; delayMs: number };
 }

@@ -28,6 +28,14 @@ export interface PollReport {
   progress?: Progress;
   reason?: string;
   raw: unknown;
+  /**
+   * A pending status that may not last: once the poller has seen this status
+   * for longer than this (ms), it reports the entry as 'attention' with
+   * `overdueReason`. The provider says how long is too long; the poller,
+   * which remembers when each status began, measures it.
+   */
+  attentionAfterMs?: number;
+  overdueReason?: string;
 }
 
 export interface WatchEntry<M = unknown> {
@@ -37,6 +45,8 @@ export interface WatchEntry<M = unknown> {
   since: number;
   lastStatus?: string;
   lastProgress?: string;
+  /** Epoch ms when the poller first saw `lastStatus` (kept across restarts with the watch list). */
+  statusSince?: number;
   /** Whatever the caller wants back with each report (a message, say). */
   meta?: M;
 }
@@ -197,17 +207,23 @@ export class Poller<M = unknown> {
       }
       if (this.closed) return this.opts.intervalMs;
       const claimed = new Map(list.map((e) => [e.id, e]));
-      for (const report of reports) {
-        const entry = claimed.get(report.id);
+      for (const received of reports) {
+        const entry = claimed.get(received.id);
         if (!entry) continue;
+        const newStatus = entry.lastStatus !== received.status;
+        const sinceChanged = received.verdict === 'pending' && (newStatus || entry.statusSince === undefined);
+        const statusSince = sinceChanged ? now : entry.statusSince;
+        const report = this.overdue(statusSince, received, now);
         order.set(report, order.size);
         if (report.verdict !== 'pending') {
           outcome.finished.push({ entry, report });
           continue;
         }
         const progress = progressLabel(report);
-        if (entry.lastStatus !== report.status || entry.lastProgress !== progress) {
-          outcome.progressed.push({ entry, next: { ...entry, lastStatus: report.status, lastProgress: progress }, report });
+        const changed = newStatus || entry.lastProgress !== progress;
+        if (changed || sinceChanged) {
+          // A start time seen for the first time (a list saved before it was kept) is recorded without an output.
+          outcome.progressed.push({ entry, next: { ...entry, lastStatus: report.status, lastProgress: progress, statusSince }, report, quiet: !changed });
         }
       }
     }
@@ -223,9 +239,19 @@ export class Poller<M = unknown> {
     // Reported in the order the source answered, finished and progressed alike.
     const events = [
       ...won.finished.map(({ entry, report }) => ({ report, fire: () => this.opts.onTerminal?.(entry, report) })),
-      ...won.progressed.map(({ entry, report }) => ({ report, fire: () => this.opts.onProgress?.(entry, report) })),
+      ...won.progressed.filter((p) => !p.quiet).map(({ entry, report }) => ({ report, fire: () => this.opts.onProgress?.(entry, report) })),
     ].sort((a, b) => (order.get(a.report) ?? 0) - (order.get(b.report) ?? 0));
     for (const event of events) this.safe(event.fire);
     return delay;
+  }
+
+  /** A pending report whose status has lasted longer than the provider allows becomes 'attention'. */
+  private overdue(statusSince: number | undefined, report: PollReport, now: number): PollReport {
+    const limit = report.attentionAfterMs;
+    if (report.verdict !== 'pending' || limit === undefined || statusSince === undefined) return report;
+    const lasted = now - statusSince;
+    if (lasted < limit) return report;
+    const reason = report.overdueReason ?? `still ${report.status} after ${Math.round(lasted / 1000)} s (more than ${Math.round(limit / 1000)} s)`;
+    return { ...report, verdict: 'attention', reason };
   }
 }

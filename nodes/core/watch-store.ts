@@ -61,12 +61,13 @@ export class LocalWatchStore<M> implements WatchStore<M> {
       const current = take(entry);
       if (current) won.finished.push({ entry: current, report });
     }
-    for (const { entry, next, report } of outcome.progressed) {
+    for (const { entry, next, report, quiet } of outcome.progressed) {
       const current = this.entries.get(watchKey(entry.kind, entry.id));
-      if (!current || (current.lastStatus === next.lastStatus && current.lastProgress === next.lastProgress)) continue;
+      if (!current || (current.lastStatus === next.lastStatus && current.lastProgress === next.lastProgress && current.statusSince === next.statusSince)) continue;
       current.lastStatus = next.lastStatus;
       current.lastProgress = next.lastProgress;
-      won.progressed.push({ entry: current, next: current, report });
+      current.statusSince = next.statusSince;
+      won.progressed.push({ entry: current, next: current, report, quiet });
     }
     if (won.expired.length + won.finished.length + won.progressed.length > 0) this.changed();
     return won;

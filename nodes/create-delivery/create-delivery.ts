@@ -17,6 +17,7 @@ import { invalidInput } from '../core/errors';
 import { assertNoPollution, isPlainObject } from '../core/validate';
 import { jobIdsFrom } from '../providers/postgreen/capabilities';
 import { epochMs, planDelivery } from '../providers/postgreen/delivery';
+import { PostgreenId } from '../providers/postgreen/types';
 
 export = function register(RED: NodeAPI): void {
   function CreateDeliveryNode(this: Node, def: NodeDef): void {
@@ -39,7 +40,8 @@ export = function register(RED: NodeAPI): void {
       const options = p.options ?? nodeOptions ?? {};
       if (!isPlainObject(options)) throw invalidInput('options', 'must be an object like {"print_mode": "2SIDE"}', 'postgreen');
       const packGroupIds = p.packGroupIds;
-      if (packGroupIds !== undefined && (!Array.isArray(packGroupIds) || packGroupIds.some((x) => typeof x !== 'string'))) {
+      // Ids keep their type: a pack group id given as a number is sent as a number.
+      if (packGroupIds !== undefined && (!Array.isArray(packGroupIds) || packGroupIds.some((x) => !((typeof x === 'string' && x !== '') || (typeof x === 'number' && Number.isFinite(x)))))) {
         throw invalidInput('packGroupIds', 'must be an array of pack group ids', 'postgreen');
       }
       const expectedPostDate = epochMs(p.expectedPostDate ?? msg.expectedPostDate, 'expectedPostDate');
@@ -48,7 +50,7 @@ export = function register(RED: NodeAPI): void {
       }
       node.status(busy('checking options'));
       const [selectable, lookup, profile] = await Promise.all([client.checkOptions(jobId), client.optionLookup(), client.profile()]);
-      const command = planDelivery({ jobId, options, channel: channel || undefined, outputFile, packGroupIds: packGroupIds as string[] | undefined, expectedPostDate }, selectable, lookup, profile);
+      const command = planDelivery({ jobId, options, channel: channel || undefined, outputFile, packGroupIds: packGroupIds as PostgreenId[] | undefined, expectedPostDate }, selectable, lookup, profile);
       node.status(busy('creating delivery'));
       const key = guard?.enabled ? (explicitKey ?? idempotencyKey('postgreen', { delivery: command })) : undefined;
       msg.payload = guard

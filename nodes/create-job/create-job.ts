@@ -56,6 +56,11 @@ export = function register(RED: NodeAPI): void {
         }
         assertNoPollution(req, 'packRequirements');
         request.packRequirements = req as PostgreenCreateJobRequest['packRequirements'];
+      } else if (mode === 'autocreate' && msg.packRequirements !== undefined) {
+        // A mail-merge job whose deliveries the platform creates itself: the same JobCreationParameter.
+        if (!isPlainObject(msg.packRequirements)) throw invalidInput('packRequirements', 'must be an object of requirement name -> value', 'postgreen');
+        assertNoPollution(msg.packRequirements, 'packRequirements');
+        request.packRequirements = msg.packRequirements as PostgreenCreateJobRequest['packRequirements'];
       }
       if (msg.serviceFiles !== undefined) request.serviceFiles = msg.serviceFiles as Record<string, string[]>;
       const explicitKey = explicitIdempotencyKey(msg, 'postgreen');

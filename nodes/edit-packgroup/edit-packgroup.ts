@@ -10,7 +10,7 @@ import { busy, ok, waiting } from '../runtime/status';
 import { invalidInput } from '../core/errors';
 import { assertNoPollution, isPlainObject } from '../core/validate';
 import { jobIdsFrom } from '../providers/postgreen/capabilities';
-import { eligibilityProblems } from '../providers/postgreen/parse';
+import { packGroupSummary } from '../providers/postgreen/parse';
 import { PostgreenEditPackGroupRequest } from '../providers/postgreen/types';
 
 export = function register(RED: NodeAPI): void {
@@ -25,10 +25,7 @@ export = function register(RED: NodeAPI): void {
         const [jobId] = jobIdsFrom(msg.jobId ?? msg.payload, 'msg.payload');
         node.status(busy('reading pack groups'));
         const groups = await client.jobPackGroups(jobId);
-        const summary = groups.map((g) => {
-          const problems = eligibilityProblems(g);
-          return { id: g.id, status: g.status, eligible: g.status !== 'NOT_ELIGIBLE', problems, packRequirements: g.packRequirements };
-        });
+        const summary = groups.map(packGroupSummary);
         msg.payload = groups;
         msg.jobId = jobId;
         msg.packGroups = summary;
@@ -41,7 +38,8 @@ export = function register(RED: NodeAPI): void {
       const p = msg.payload;
       if (!isPlainObject(p)) throw invalidInput('msg.payload', 'expected {packGroupId, packRequirements} or {packGroupId, name, value}', 'postgreen');
       assertNoPollution(p, 'msg.payload');
-      const packGroupId = p.packGroupId ?? msg.packGroupId;
+      const rawId = p.packGroupId ?? msg.packGroupId;
+      const packGroupId = typeof rawId === 'number' && Number.isFinite(rawId) ? String(rawId) : rawId;
       if (typeof packGroupId !== 'string' || packGroupId === '') throw invalidInput('msg.payload.packGroupId', 'is required', 'postgreen');
       let edit: PostgreenEditPackGroupRequest;
       if (p.packRequirements !== undefined) edit = { packRequirements: p.packRequirements as PostgreenEditPackGroupRequest['packRequirements'] };

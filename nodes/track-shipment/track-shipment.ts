@@ -14,6 +14,7 @@ import { invalidInput } from '../core/errors';
 import { streamToBuffer, streamToFile } from '../core/download';
 import { jobIdsFrom } from '../providers/postgreen/capabilities';
 import { trackingFiles, trackingNumber } from '../providers/postgreen/parse';
+import { describeShipmentStatus, shipmentStatus, ShipmentStatus } from '../providers/postgreen/shipment-status';
 import { PostgreenTrackingFileName, TRACKING_FILE_NAMES } from '../providers/postgreen/types';
 
 const DONE = new Set(['READY', 'OUTPUTTED']);
@@ -41,12 +42,16 @@ export = function register(RED: NodeAPI): void {
       const deliveries = await client.deliveries(jobId);
       const ready = deliveries.length > 0 && deliveries.every((d) => DONE.has(d.status));
       const outputted = deliveries.filter((d) => d.status === 'OUTPUTTED').length;
-      const shipments = [];
+      const shipments: Array<Record<string, unknown>> = [];
+      const failed: ShipmentStatus[] = [];
       if (ready) {
         for (const d of deliveries) {
           for (const s of d.shipments ?? []) {
             const files = trackingFiles(s);
-            const entry: Record<string, unknown> = { shipmentId: s.id, deliveryId: d.id, status: s.status, trackingNumber: trackingNumber(s), files };
+            // The appendix's numeric status with its meaning; a status it does not list is passed on as it came.
+            const meaning = shipmentStatus(s.status);
+            if (meaning?.failed) failed.push(meaning);
+            const entry: Record<string, unknown> = { shipmentId: s.id, deliveryId: d.id, status: s.status, shipmentStatus: meaning, trackingNumber: trackingNumber(s), files };
             if (proofs !== 'none') {
               const got: Record<string, unknown> = {};
               for (const name of wanted.filter((n) => files.includes(n))) {
@@ -70,7 +75,8 @@ export = function register(RED: NodeAPI): void {
       msg.jobId = jobId;
       msg.ready = ready;
       msg.shipments = shipments;
-      if (!ready) node.status(waiting(deliveries.length === 0 ? 'no delivery yet' : `${deliveries.filter((d) => DONE.has(d.status)).length}/${deliveries.length} ready`));
+      if (failed.length > 0) node.status(waiting(`${failed.length} shipment(s) failed: ${describeShipmentStatus(failed[0])}`));
+      else if (!ready) node.status(waiting(deliveries.length === 0 ? 'no delivery yet' : `${deliveries.filter((d) => DONE.has(d.status)).length}/${deliveries.length} ready`));
       else node.status(ok(`${outputted}/${deliveries.length} outputted, ${shipments.length} shipment(s)`));
       send(msg);
     });

@@ -1,17 +1,18 @@
 /**
- * delivergo Resale Unit emulation (seed 003), JSON and XML from one in-memory
- * store: `/delivergo/portal/{ns}/api/Customer/{guid}/ResaleUnits` with list
- * GET, add PUT, update POST, delete DELETE (with a body `{Id}`).
+ * delivergo Resale Unit emulation, as delivergo documents it: JSON and XML
+ * from one in-memory store: `/delivergo/portal/{ns}/api/Customer/{guid}/ResaleUnits`
+ * with list GET, add PUT, update POST, delete DELETE (with a body `{"Id": 1}`).
  *
- * The request's Content-Type says how its body is read; Accept (xml or json,
- * default json) says how the answer is written. JSON dates are
+ * The request's Content-Type says how its body is read; the answer format is
+ * the `format` query parameter (json or xml) if given, else Accept (default
+ * json), the two ways delivergo's general page names. JSON dates are
  * `\/Date(ms+0100)\/`, XML dates `xs:dateTime` with the same offset
  * (`2011-03-09T17:03:17.893+01:00`), so both formats carry the same instant.
  *
  * Test values:
  *   - any portal namespace; the customer GUID must be a GUID.
  *     Customer `00000000-0000-0000-0000-000000000000` does not exist (404).
- *   - every customer starts with the seed's unit: Id 1, Guid 97c4a982-…, Created \/Date(1299686597893+0100)\/.
+ *   - every customer starts with the documented example unit: Id 1, Guid 97c4a982-…, Created \/Date(1299686597893+0100)\/.
  *   - HTTP Basic with any key and secret; the key `denied` is refused (401).
  *   - add answers 200 with the stored unit (new Id, Guid, Created, Creator);
  *     update answers the changed unit (Modified, Modifier set); delete answers
@@ -27,9 +28,9 @@ export const DELIVERGO_SANDBOX = {
   customerGuid: '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
   missingCustomer: '00000000-0000-0000-0000-000000000000',
   deniedKey: 'denied',
-  seedUnitGuid: '97c4a982-be25-41d4-b8c3-8a6d9b3ba86f',
-  seedCreator: '1186f976-8aae-4929-b6f2-3ce99553e248',
-  seedCreatedMs: 1299686597893,
+  exampleUnitGuid: '97c4a982-be25-41d4-b8c3-8a6d9b3ba86f',
+  exampleCreator: '1186f976-8aae-4929-b6f2-3ce99553e248',
+  exampleCreatedMs: 1299686597893,
 } as const;
 
 const NS = 'http://delivergo.net/portal/api';
@@ -75,13 +76,13 @@ const SCHEMA: XmlSchema = xs.object({
   ResaleUnitTranslation: xs.list('ResaleUnitTranslation', xs.object({ LanguageToken: xs.string, Name: xs.string, Description: xs.string })),
 });
 
-function seedUnit(): StoredUnit {
+function exampleUnit(): StoredUnit {
   return {
     Id: 1,
-    Guid: DELIVERGO_SANDBOX.seedUnitGuid,
+    Guid: DELIVERGO_SANDBOX.exampleUnitGuid,
     CurrencyToken: 'EUR',
-    Created: DELIVERGO_SANDBOX.seedCreatedMs,
-    Creator: DELIVERGO_SANDBOX.seedCreator,
+    Created: DELIVERGO_SANDBOX.exampleCreatedMs,
+    Creator: DELIVERGO_SANDBOX.exampleCreator,
     Modified: null,
     Modifier: null,
     Active: true,
@@ -90,6 +91,8 @@ function seedUnit(): StoredUnit {
 }
 
 function wantsXml(ctx: RouteContext): boolean {
+  const format = ctx.query.get('format');
+  if (format) return /^xml$/i.test(format);
   return /xml/i.test(String(ctx.req.headers.accept ?? ''));
 }
 
@@ -166,7 +169,7 @@ export function delivergoRoutes(router: Router, prefix: string): DelivergoState 
     const key = `${ctx.params.ns}/${ctx.params.customer.toLowerCase()}`;
     let units = state.customers.get(key);
     if (!units) {
-      units = new Map([[1, seedUnit()]]);
+      units = new Map([[1, exampleUnit()]]);
       state.customers.set(key, units);
     }
     return units;

@@ -1,5 +1,7 @@
 /**
- * PostGreen (Nirva) emulation (seed 001), mounted at /postgreen.
+ * PostGreen (Nirva) emulation, mounted at /postgreen, as the provider's pages
+ * describe the API (api-advanced, api-simple, api-samples, api-appendix on
+ * api.cloud.nirva-software.com).
  *
  * Logins: any login with a non-empty password, except password `wrong` or
  * login `denied` (401). The token comes back in BOTH the `X-Auth-Token`
@@ -8,33 +10,52 @@
  * token answer 401, and read `state.authenticateCalls` / `state.logoutCalls`.
  *
  * The profile has one service `SRV_LETTER` ("Registered letter") with two
- * boxes: `BX101` (@type MAIN, the letters) and `BX102` (@type ANNEX, with the
- * configured file `SF_BACKGROUND_7`, which every job must send as
- * `serviceFile__file_BX102_0`), and one channel whose label is
- * `LETTRE_RECOMMANDEE` and whose NAME is `postal_registered_fr` (sending the
- * name is refused with 400, as on the real platform). Output files: MAIN,
- * ADDRESS_PAGE. Option ids differ from their names (see SANDBOX_OPTIONS).
+ * boxes: `BX101` (@type MAIN, name "Letters", the letters) and `BX102`
+ * (@type ANNEX, name "Annexes", with the configured file `SF_BACKGROUND_7`,
+ * which every job must send as a service file field), and one channel whose
+ * label is `LETTRE_RECOMMANDEE` and whose NAME is `postal_registered_fr`
+ * (sending the name is refused with 400). Output files: MAIN, ADDRESS_PAGE.
+ *
+ * Options: option type and option ids are NUMBERS (print_mode = 3107, 2SIDE =
+ * 77002, see SANDBOX_OPTIONS); a delivery command must send them back as
+ * numbers (the string "77002" is refused as an unknown option id). The
+ * catalogue answers GET and POST (the pages show both); `state.optionMethods
+ * = ['POST']` makes GET answer 405, as a platform that takes only POST would.
  *
  * Jobs: POST /jobs multipart, checked strictly: a `parameters` part with JSON,
- * files named `file_main<BoxID>_<n>` (n from 0 per box, boxes of the
- * service), the service file values. A file that does not start with `%PDF-`
- * makes the job PROCESSING_ERROR at once. Otherwise the answer is
- * `PROCESSING`, and the first read of the job (GET /jobs/{id}, its pack groups,
- * its deliveries, CheckOptions) turns it into PACK_GROUP_CREATED (after
- * `state.processingReads` reads). One pack group per MAIN file.
+ * the files in any spelling the pages show — `file_main<box>_<n>`,
+ * `file__file_<box>_<n>`, `file_file__<box>_<n>` (box id or box name) — with
+ * n from 0 per box, and the service file as `serviceFile__file_<box>_<n>`
+ * (again box id or name; `state.jobUploads` records the field names). A file
+ * that does not start with `%PDF-` makes the job PROCESSING_ERROR. Otherwise
+ * the job is `PROCESSING`, and a read of the job (GET /jobs/{id}, its pack
+ * groups, its deliveries, CheckOptions) turns it into PACK_GROUP_CREATED
+ * (after `state.processingReads` reads), one pack group per MAIN file. Once
+ * every pack group has a delivery, the next read makes the job CREATED.
  *
- * Mail-merge: a `packRequirements.POSTAL_ADDRESS_RECIPIENT` whose last line
+ * Eligibility: a `packRequirements.POSTAL_ADDRESS_RECIPIENT` whose last line
  * does not start with a 5-digit postal code makes the pack group NOT_ELIGIBLE
- * (see SANDBOX_ADDRESSES.ineligible: "NIRVA SOFTWARE\n65 RUE HENON\nLYON").
- * POST /packGroups/{id}/edit with a valid RAW address makes it ELIGIBLE.
+ * (SANDBOX_ADDRESSES.ineligible: "NIRVA SOFTWARE\n65 RUE HENON\nLYON");
+ * POST /packGroups/{id}/edit with a valid RAW address makes it ELIGIBLE. With
+ * `state.stuckPackGroups = true`, new pack groups stay `PENDING` (eligibility
+ * never decided): such a job stays in PACK_GROUP_CREATED and gets no delivery.
  *
- * Deliveries: created by POST /deliveries/commands (or at once with
- * autocreateDeliveryCommand=true) as CREATED; each GET /deliveries?jobId=..
- * moves them one step: READY, then OUTPUTTED with one shipment each, carrying
- * the tracking number (TRACKING) and the files TRACKING_DETAIL, ACKN and
- * CERTIF. `state.omitCounts = true` leaves packGroupCountPerStates out of job
- * answers. `state.sendWebhook(url, event)` posts a shipment event to a
- * callback URL (`state.shipmentEvents(id)` builds the usual ones).
+ * Deliveries: created by POST /deliveries/commands, or at once with
+ * autocreateDeliveryCommand=true for the ELIGIBLE pack groups (a NOT_ELIGIBLE
+ * or PENDING one gets none, and its job stays in PACK_GROUP_CREATED); each
+ * GET /deliveries?jobId=.. moves them one step: CREATED, READY, then OUTPUTTED
+ * with one shipment each, whose numeric status (the appendix's table) is
+ * `state.shipmentStatus` (600 Mailed; -614 Incorrect address, say), with the
+ * tracking number (TRACKING) and the files TRACKING_DETAIL, ACKN and CERTIF.
+ * `state.omitCounts = true` leaves packGroupCountPerStates out of job answers.
+ *
+ * Webhooks: `state.shipmentEvents(id)` builds the three documented event
+ * types (SHIPMENT_STATUS with name null, a numeric status in `value`, eventDate
+ * null; TRACKING_TEXT; TRACKING_FILE), `state.sendWebhook(url, event)` posts
+ * one to a callback URL.
+ *
+ * `JOB_SAMPLE` always exists (for the operation examples): PACK_GROUP_CREATED,
+ * one ELIGIBLE and one NOT_ELIGIBLE pack group.
  */
 import http from 'http';
 import { randomBytes } from 'crypto';
@@ -52,22 +73,26 @@ export const SANDBOX_SERVICE = {
   channelName: 'postal_registered_fr',
 } as const;
 
-export const SANDBOX_OPTION_TYPES = { print_mode: 'OT_3107', print_color: 'OT_3108', envelope_type: 'OT_3109' } as const;
+/** Numbers, as ids come from a database: a flow must send them back as numbers. */
+export const SANDBOX_OPTION_TYPES = { print_mode: 3107, print_color: 3108, envelope_type: 3109 } as const;
 export const SANDBOX_OPTIONS = {
-  '1SIDE': 'OPT_77001',
-  '2SIDE': 'OPT_77002',
-  BW: 'OPT_77011',
-  COLOR: 'OPT_77012',
-  C4: 'OPT_77021',
-  DL: 'OPT_77022',
+  '1SIDE': 77001,
+  '2SIDE': 77002,
+  BW: 77011,
+  COLOR: 77012,
+  C4: 77021,
+  DL: 77022,
 } as const;
+
+/** Always there, for the operation examples. */
+export const SANDBOX_SAMPLE_JOB = 'JOB_SAMPLE';
 
 export const SANDBOX_ADDRESSES = {
   valid: 'NIRVA SOFTWARE\n65 RUE HENON\n69004 LYON',
   ineligible: 'NIRVA SOFTWARE\n65 RUE HENON\nLYON',
 } as const;
 
-const OPTIONS_BY_TYPE: Record<string, Array<{ id: string; value: string }>> = {
+const OPTIONS_BY_TYPE: Record<string, Array<{ id: number; value: string }>> = {
   [SANDBOX_OPTION_TYPES.print_mode]: [{ id: SANDBOX_OPTIONS['1SIDE'], value: '1SIDE' }, { id: SANDBOX_OPTIONS['2SIDE'], value: '2SIDE' }],
   [SANDBOX_OPTION_TYPES.print_color]: [{ id: SANDBOX_OPTIONS.BW, value: 'BW' }, { id: SANDBOX_OPTIONS.COLOR, value: 'COLOR' }],
   [SANDBOX_OPTION_TYPES.envelope_type]: [{ id: SANDBOX_OPTIONS.C4, value: 'C4' }, { id: SANDBOX_OPTIONS.DL, value: 'DL' }],
@@ -76,6 +101,8 @@ const OUTPUT_FILES = ['MAIN', 'ADDRESS_PAGE'];
 
 export interface SandboxFile {
   field: string;
+  /** The box id the field names (by id or by name). */
+  box: string;
   filename?: string;
   contentType?: string;
   size: number;
@@ -84,7 +111,7 @@ export interface SandboxFile {
 export interface SandboxPackGroup {
   id: string;
   jobId: string;
-  status: 'ELIGIBLE' | 'NOT_ELIGIBLE' | 'DELIVERED';
+  status: 'ELIGIBLE' | 'NOT_ELIGIBLE' | 'PENDING' | 'DELIVERED';
   packRequirements: Record<string, { '@type': string; value: unknown }>;
   document: string;
   edits: unknown[];
@@ -96,9 +123,9 @@ export interface SandboxDelivery {
   packGroupId: string;
   status: 'CREATED' | 'READY' | 'OUTPUTTED';
   channelLabel: string;
-  options: Record<string, string[]>;
+  options: Record<string, unknown[]>;
   expectedPostDate?: number;
-  shipments: Array<{ id: string; status: string; metadata: Array<{ metadataKind: string; metadataType: string; name: string; value?: unknown }> }>;
+  shipments: Array<{ id: string; status: number; metadata: Array<{ metadataKind: string; metadataType: string; name: string; value?: unknown }> }>;
 }
 
 export interface SandboxJob {
@@ -107,7 +134,7 @@ export interface SandboxJob {
   serviceId: string;
   autocreateDeliveryCommand: boolean;
   packRequirements?: Record<string, { '@type': string; value: unknown }>;
-  status: 'PROCESSING' | 'PACK_GROUP_CREATED' | 'PROCESSING_ERROR';
+  status: 'PROCESSING' | 'PACK_GROUP_CREATED' | 'CREATED' | 'PROCESSING_ERROR';
   files: SandboxFile[];
   serviceFiles: Record<string, string>;
   parameters: unknown;
@@ -127,8 +154,17 @@ export interface PostgreenState {
   processingReads: number;
   /** Leave packGroupCountPerStates out of job answers (as for jobs of N documents); the client reads the pack groups instead. */
   omitCounts: boolean;
+  /** Verbs the option catalogue answers (others get 405). */
+  optionMethods: string[];
+  /** New pack groups stay PENDING: their job stays in PACK_GROUP_CREATED without deliveries. */
+  stuckPackGroups: boolean;
+  /** The numeric status (api-appendix) of shipments made from now on. */
+  shipmentStatus: number;
+  /** The multipart field names of every job upload, in order. */
+  jobUploads: string[][];
   expireTokens(): void;
-  shipmentEvents(shipmentId: string): Array<Record<string, unknown>>;
+  /** The three documented event types for a shipment, its status as given (default `state.shipmentStatus`). */
+  shipmentEvents(shipmentId: string, status?: number): Array<Record<string, unknown>>;
   sendWebhook(url: string, event: unknown, headers?: Record<string, string>): Promise<number>;
 }
 
@@ -155,15 +191,22 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     logoutCalls: 0,
     processingReads: 1,
     omitCounts: false,
+    optionMethods: ['GET', 'POST'],
+    stuckPackGroups: false,
+    shipmentStatus: 600,
+    jobUploads: [],
     expireTokens() {
       for (const t of state.tokens.values()) t.expired = true;
     },
-    shipmentEvents(shipmentId) {
+    shipmentEvents(shipmentId, status = state.shipmentStatus) {
       const now = Date.now();
+      const id = Number(shipmentId.replace(/\D/g, '')) || shipmentId;
+      const externalId = 900_000 + (typeof id === 'number' ? id : 1);
+      // As the appendix shows them: integer ids, the status as a numeric string, no name and no eventDate for SHIPMENT_STATUS.
       return [
-        { eventType: 'SHIPMENT_STATUS', shipmentId, name: 'STATUS', value: 'DEPOSITED', serverTimestamp: now, eventDate: now - 60_000 },
-        { eventType: 'TRACKING_TEXT', shipmentId, name: 'TRACKING', value: trackingNumber(shipmentId), serverTimestamp: now + 1, eventDate: now - 60_000 },
-        { eventType: 'TRACKING_FILE', shipmentId, name: 'ACKN', value: `/shipments/${shipmentId}/trackingFile/ACKN`, serverTimestamp: now + 2, eventDate: now },
+        { eventType: 'SHIPMENT_STATUS', shipmentId: id, shipmentExternalId: externalId, name: null, value: String(status), serverTimestamp: now, eventDate: null },
+        { eventType: 'TRACKING_TEXT', shipmentId: id, shipmentExternalId: externalId, name: 'TRACKING', value: trackingNumber(shipmentId), serverTimestamp: now + 1, eventDate: now - 60_000 },
+        { eventType: 'TRACKING_FILE', shipmentId: id, shipmentExternalId: externalId, name: 'ACKN', value: `ACKN_${shipmentId}.pdf`, serverTimestamp: now + 2, eventDate: now, podxBatch: 'B-17' },
       ];
     },
     sendWebhook(url, event, headers = {}) {
@@ -220,9 +263,13 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
   router.add('POST', `${prefix}/authentication/logout`, logout);
   router.add('GET', `${prefix}/authentication/logout`, logout);
 
-  // The seed shows these calls both as GET and as POST.
-  const optionTypes = authed((ctx) => ctx.send(200, { result: Object.entries(SANDBOX_OPTION_TYPES).map(([name, id]) => ({ id, name })) }));
-  const options = authed((ctx) => ctx.send(200, { result: OPTIONS_BY_TYPE }));
+  // The pages show these calls both as GET and as POST; `state.optionMethods` says which ones this platform takes.
+  const catalogue = (answer: () => unknown) => authed((ctx) => {
+    if (!state.optionMethods.includes(ctx.method)) return err(ctx, 405, `${ctx.method} is not allowed here; use ${state.optionMethods.join(' or ')}`);
+    ctx.send(200, answer());
+  });
+  const optionTypes = catalogue(() => ({ result: Object.entries(SANDBOX_OPTION_TYPES).map(([name, id]) => ({ id, name })) }));
+  const options = catalogue(() => ({ result: OPTIONS_BY_TYPE }));
   for (const m of ['GET', 'POST']) {
     router.add(m, `${prefix}/options/type`, optionTypes);
     router.add(m, `${prefix}/options`, options);
@@ -230,11 +277,17 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
 
   const advance = (job: SandboxJob): void => {
     job.reads++;
+    // CREATED once every pack group has its delivery (made by a command or auto-created).
+    if (job.status === 'PACK_GROUP_CREATED' && job.packGroups.length > 0 && job.packGroups.every((id) => state.packGroups.get(id)?.status === 'DELIVERED')) {
+      job.status = 'CREATED';
+      return;
+    }
     if (job.status !== 'PROCESSING' || job.reads < state.processingReads) return;
     job.status = 'PACK_GROUP_CREATED';
-    for (const f of job.files.filter((x) => x.field.startsWith(`file_main${SANDBOX_SERVICE.mainBox}_`))) {
+    for (const f of job.files.filter((x) => x.box === SANDBOX_SERVICE.mainBox)) {
       const pg: SandboxPackGroup = { id: next('PG'), jobId: job.jobId, status: 'ELIGIBLE', packRequirements: { ...(job.packRequirements ?? {}) }, document: f.filename ?? f.field, edits: [] };
       if (job.packRequirements?.POSTAL_ADDRESS_RECIPIENT && !addressOk(job.packRequirements.POSTAL_ADDRESS_RECIPIENT.value)) pg.status = 'NOT_ELIGIBLE';
+      if (state.stuckPackGroups) pg.status = 'PENDING';
       state.packGroups.set(pg.id, pg);
       job.packGroups.push(pg.id);
     }
@@ -260,10 +313,10 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     packRequirements: pg.packRequirements,
     eligibility: pg.status === 'NOT_ELIGIBLE'
       ? { eligible: false, problems: [{ code: 'ADDRESS_INVALID', message: 'the last address line must start with a 5-digit postal code', field: 'POSTAL_ADDRESS_RECIPIENT', channelLabel: SANDBOX_SERVICE.channelLabel }] }
-      : { eligible: true, problems: [] },
+      : pg.status === 'PENDING' ? { eligible: null, problems: [] } : { eligible: true, problems: [] },
   });
 
-  const createDeliveries = (job: SandboxJob, packGroupIds: string[], channelLabel: string, options: Record<string, string[]>, expectedPostDate?: number): string[] => {
+  const createDeliveries = (job: SandboxJob, packGroupIds: string[], channelLabel: string, options: Record<string, unknown[]>, expectedPostDate?: number): string[] => {
     return packGroupIds.map((pgId) => {
       const pg = state.packGroups.get(pgId) as SandboxPackGroup;
       pg.status = 'DELIVERED';
@@ -271,6 +324,22 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
       state.deliveries.set(d.id, d);
       return d.id;
     });
+  };
+
+  /** A box by id or by name (the simple and samples pages build the field from the box name). */
+  const boxOf = (idOrName: string): string | undefined => service.properties.boxes.find((b) => b.id === idOrName || b.name === idOrName)?.id;
+
+  const sampleJob = (): void => {
+    const job: SandboxJob = {
+      jobId: SANDBOX_SAMPLE_JOB, jobName: 'sample job', serviceId: SANDBOX_SERVICE.id, autocreateDeliveryCommand: false,
+      status: 'PACK_GROUP_CREATED', files: [], serviceFiles: {}, parameters: {}, reads: 0, packGroups: [],
+    };
+    for (const address of [SANDBOX_ADDRESSES.valid, SANDBOX_ADDRESSES.ineligible]) {
+      const pg: SandboxPackGroup = { id: next('PG'), jobId: job.jobId, status: addressOk(address) ? 'ELIGIBLE' : 'NOT_ELIGIBLE', packRequirements: { POSTAL_ADDRESS_RECIPIENT: { '@type': 'exv.Value', value: address } }, document: 'sample.pdf', edits: [] };
+      state.packGroups.set(pg.id, pg);
+      job.packGroups.push(pg.id);
+    }
+    state.jobs.set(job.jobId, job);
   };
 
   router.add('POST', `${prefix}/jobs`, authed(async (ctx) => {
@@ -294,20 +363,27 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     if (typeof params.autocreateDeliveryCommand !== 'boolean') return err(ctx, 400, 'parameters.autocreateDeliveryCommand must be a boolean');
     const files: SandboxFile[] = [];
     const serviceFiles: Record<string, string> = {};
+    const serviceFileByBox = new Map<string, string>();
     const perBox = new Map<string, number[]>();
     let broken = false;
+    state.jobUploads.push(parts.map((p) => p.name));
     for (const p of parts) {
       if (p.name === 'parameters') continue;
-      const file = /^file_main(.+)_(\d+)$/.exec(p.name);
+      // The spellings the pages show: file_main<box>_<n> (advanced), file__file_<box>_<n> (simple), file_file__<box>_<n> (samples).
+      const file = /^(?:file_main|file__file_|file_file__)(.+)_(\d+)$/.exec(p.name);
       const sf = /^serviceFile__file_(.+)_(\d+)$/.exec(p.name);
       if (file) {
-        if (file[1] !== SANDBOX_SERVICE.mainBox && file[1] !== SANDBOX_SERVICE.annexBox) return err(ctx, 400, `${p.name}: no box ${file[1]} in service ${SANDBOX_SERVICE.id}`);
+        const box = boxOf(file[1]);
+        if (!box) return err(ctx, 400, `${p.name}: no box ${file[1]} in service ${SANDBOX_SERVICE.id}`);
         if (p.filename === undefined) return err(ctx, 400, `${p.name}: must be a file part`);
-        perBox.set(file[1], [...(perBox.get(file[1]) ?? []), Number(file[2])]);
-        files.push({ field: p.name, filename: p.filename, contentType: p.contentType, size: p.data.length });
+        perBox.set(box, [...(perBox.get(box) ?? []), Number(file[2])]);
+        files.push({ field: p.name, box, filename: p.filename, contentType: p.contentType, size: p.data.length });
         if (p.data.subarray(0, 5).toString('latin1') !== '%PDF-') broken = true;
       } else if (sf) {
+        const box = boxOf(sf[1]);
+        if (!box) return err(ctx, 400, `${p.name}: no box ${sf[1]} in service ${SANDBOX_SERVICE.id}`);
         serviceFiles[p.name] = p.data.toString('utf8');
+        serviceFileByBox.set(`${box}_${sf[2]}`, p.data.toString('utf8'));
       } else return err(ctx, 400, `unexpected multipart field ${p.name}`);
     }
     for (const [box, ns] of perBox) {
@@ -315,7 +391,7 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
       if (sorted.some((n, i) => n !== i)) return err(ctx, 400, `files of box ${box} must be numbered 0..n-1, got ${sorted.join(',')}`);
     }
     if (!perBox.has(SANDBOX_SERVICE.mainBox)) return err(ctx, 400, `no file in the MAIN box ${SANDBOX_SERVICE.mainBox}`);
-    if (serviceFiles[`serviceFile__file_${SANDBOX_SERVICE.annexBox}_0`] !== SANDBOX_SERVICE.serviceFileId) {
+    if (serviceFileByBox.get(`${SANDBOX_SERVICE.annexBox}_0`) !== SANDBOX_SERVICE.serviceFileId) {
       return err(ctx, 400, `box ${SANDBOX_SERVICE.annexBox} has a configured file: send serviceFile__file_${SANDBOX_SERVICE.annexBox}_0 = ${SANDBOX_SERVICE.serviceFileId}`);
     }
     const req = params.packRequirements as SandboxJob['packRequirements'];
@@ -337,6 +413,7 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
   }));
 
   const jobOr404 = (ctx: RouteContext, id: string | null): SandboxJob | undefined => {
+    if (id === SANDBOX_SAMPLE_JOB && !state.jobs.has(id)) sampleJob();
     const job = id ? state.jobs.get(id) : undefined;
     if (!job) err(ctx, 404, `no job ${id ?? ''}`);
     return job;
@@ -384,7 +461,7 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
         const id = next('SHP');
         d.shipments = [{
           id,
-          status: 'DEPOSITED',
+          status: state.shipmentStatus,
           metadata: [
             { metadataKind: 'TRACKING', metadataType: 'SHORT_VALUE', name: 'TRACKING', value: trackingNumber(id) },
             { metadataKind: 'TRACKING', metadataType: 'FILE', name: 'TRACKING_DETAIL' },
@@ -420,10 +497,13 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     const labels = Object.keys(sco);
     if (labels.length !== 1 || labels[0] !== SANDBOX_SERVICE.channelLabel) return err(ctx, 400, `unknown channel label ${labels.join(', ')}`);
     const perFile = (sco as Record<string, unknown>)[labels[0]] as Record<string, unknown>;
-    const known = new Set(Object.values(SANDBOX_OPTIONS) as string[]);
+    // Option ids are numbers here: "77002" (a string) is not an option id of this platform.
+    const known = new Set<unknown>(Object.values(SANDBOX_OPTIONS));
     for (const [file, ids] of Object.entries(perFile ?? {})) {
       if (!OUTPUT_FILES.includes(file)) return err(ctx, 400, `unknown output file ${file}`);
-      if (!Array.isArray(ids) || ids.some((x) => !known.has(x as string))) return err(ctx, 400, `unknown option id in ${file}`);
+      if (!Array.isArray(ids)) return err(ctx, 400, `${file} must be a list of option ids`);
+      const bad = ids.find((x) => !known.has(x));
+      if (bad !== undefined) return err(ctx, 400, `unknown option id ${JSON.stringify(bad)} in ${file}`);
     }
     if (body.expectedPostDate !== undefined && (typeof body.expectedPostDate !== 'number' || body.expectedPostDate <= Date.now())) return err(ctx, 400, 'expectedPostDate must be a future epoch ms');
     let ids: string[];
@@ -437,7 +517,7 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     }
     if (ids.length === 0) return err(ctx, 400, 'no eligible pack group to deliver');
     state.commands.push(body);
-    const deliveryIds = createDeliveries(job, ids, labels[0], perFile as Record<string, string[]>, body.expectedPostDate as number | undefined);
+    const deliveryIds = createDeliveries(job, ids, labels[0], perFile as Record<string, unknown[]>, body.expectedPostDate as number | undefined);
     ctx.send(200, { result: { jobId: job.jobId, deliveryIds } });
   }));
 

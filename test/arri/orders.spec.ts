@@ -10,7 +10,7 @@ const ORDERS = '/arri/api/orders';
 const STATIC = { acc: { accessToken: A.staticToken } };
 const PASSWORD = 'arri-pass-5521';
 const LOGIN = { acc: { username: 'studio-admin', password: PASSWORD } };
-const SEED_ORDER = { product: 's', client_name: 'Constantin Film', project_name: 'OSD Yamdu Free', user_email: 'nicecustomer@gmx.com', user_login: 'custy1' };
+const GUIDE_ORDER = { product: 's', client_name: 'Constantin Film', project_name: 'OSD Yamdu Free', user_email: 'nicecustomer@gmx.com', user_login: 'custy1' };
 
 describe('ARRI Webgate place order and poll status in a real runtime against the sandbox', function () {
   this.timeout(30_000);
@@ -42,12 +42,12 @@ describe('ARRI Webgate place order and poll status in a real runtime against the
     ];
   }
 
-  it('places the seed example and follows it pending -> packing -> packed (output 1)', async () => {
+  it('places the documented example and follows it pending -> packing -> packed (output 1)', async () => {
     await helper.load(allNodes(), flow(), STATIC);
     const placed = collect('placed');
     const progress = collect('progress');
     const done = collect('done');
-    helper.getNode('order')?.receive({ payload: SEED_ORDER, topic: 'keep' });
+    helper.getNode('order')?.receive({ payload: GUIDE_ORDER, topic: 'keep' });
     const [msg] = await placed.wait(1);
     const order = msg.payload as Record<string, unknown>;
     assert.match(String(order.order_hash), /^[0-9a-f]{32}$/);
@@ -93,7 +93,7 @@ describe('ARRI Webgate place order and poll status in a real runtime against the
     assert.ok(!JSON.stringify([msg, finished]).includes(adminToken), 'never in a message');
   });
 
-  it('checks the seed rules before sending anything', async () => {
+  it('checks the documented rules before sending anything', async () => {
     await helper.load(allNodes(), flow(), STATIC);
     const errors = collect('errors');
     const cases: Array<[unknown, string, RegExp]> = [
@@ -194,10 +194,10 @@ describe('ARRI Webgate place order and poll status in a real runtime against the
       helper.getNode('order')?.receive({ payload: { product: 's' } });
       const [msg] = await errors.wait(1);
       const error = msg.error as { message: string; code: string; cause: Record<string, unknown> };
-      assert.strictEqual(error.code, 'http');
-      assert.strictEqual(error.cause.status, 200);
+      assert.strictEqual(error.code, 'config');
+      assert.strictEqual(error.cause.field, 'password');
       assert.strictEqual(error.cause.providerCode, 'invalid_grant');
-      assert.match(error.message, /login as "studio-admin" was refused \(invalid_grant/);
+      assert.match(error.message, /login as "studio-admin" was refused \(invalid_grant: .*HTTP 200\)/);
       assert.ok(!JSON.stringify(msg).includes(`"${A.wrongPassword}"`));
       assert.strictEqual(sandbox.count(ORDERS, 'POST'), 0);
     });

@@ -13,6 +13,7 @@ import { Browser, Page } from 'playwright-core';
 import { Sandbox } from '../../sandbox/server';
 import { makeUserDir, startNodeRed, NodeRedProcess } from '../support/process';
 import { chromiumInstalled, CHROMIUM, launch, openEditor, openDialog, closeDialog, screenshotDialog, showHelp, EditorPage } from './editor';
+import { helpOutline } from '../support/help-outline';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const RED: any;
@@ -320,9 +321,15 @@ describe('editor in a real browser (chromium)', function () {
       { node: 'poll-status', type: 'fulfillment-poll-status', key: 'poll-status.label.maxWait', input: 'node-input-maxWait' },
       { node: 'retrieve-result', type: 'fulfillment-retrieve-result', key: 'retrieve-result.label.output', input: 'node-input-output' },
     ];
+    /** The help file of a node type in one language, as the package ships it. */
+    function helpFileOutline(type: string, lang: string) {
+      const node = path.basename(path.dirname(pkg['node-red'].nodes[type]));
+      return helpOutline(fs.readFileSync(path.join(root, 'nodes', node, 'locales', lang, `${node}.html`), 'utf8'));
+    }
+    const squeeze = (text: string): string => text.replace(/\s+/g, '');
     // es-ES: Node-RED's editor speaks it, this package does not: English it is.
     for (const [locale, lang] of [['de-DE', 'de'], ['nl-NL', 'nl'], ['fr-FR', 'fr'], ['es-ES', 'es-ES']]) {
-      it(`${locale}: the dialogs speak ${catalogString('account', lang, 'account.label.provider') ? lang : 'English (fallback)'}`, async () => {
+      it(`${locale}: the dialogs and every node's help speak ${catalogString('account', lang, 'account.label.provider') ? lang : 'English (fallback)'}`, async () => {
         const other = await openEditor(browser as Browser, (red as NodeRedProcess).url, locale);
         try {
           // German gets every dialog (and pictures); the others the account.
@@ -335,6 +342,14 @@ describe('editor in a real browser (chromium)', function () {
             if (lang === 'de') await screenshotDialog(other.page, path.join(shots, `${c.type}-de.png`));
             await closeDialog(other.page, kind, 'cancel');
             assert.strictEqual(label, expected, `${c.type} in ${locale}`);
+          }
+          // Every node's help in the sidebar comes from locales/<lang>/ (English where the package lacks the language).
+          const helpLang = fs.existsSync(path.join(root, 'nodes', 'account', 'locales', lang)) ? lang : 'en-US';
+          for (const t of types) {
+            const file = helpFileOutline(t, helpLang);
+            const shown = await showHelp(other.page, t);
+            assert.deepStrictEqual(shown.headings, file.sections.map((s) => s.heading), `${t}: help sections in ${locale}`);
+            assert.ok(squeeze(shown.text).startsWith(squeeze(file.summary).slice(0, 40)), `${t}: help summary in ${helpLang}: ${shown.text.slice(0, 80)}`);
           }
           if (lang === 'de') {
             // A string the German catalog lacks shows in English: take one out of the loaded catalog and ask for it.

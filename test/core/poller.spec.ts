@@ -81,6 +81,45 @@ describe('core/poller with fake timers', () => {
     poller.close();
   });
 
+  it('reports a status that lasts longer than the provider allows as attention, measured from when it began', async () => {
+    let status = 'processing';
+    const terminal: Array<[string, string, string | undefined]> = [];
+    const saved: Array<Array<{ statusSince?: number }>> = [];
+    const poller = new Poller({
+      intervalMs: 1000,
+      maxWaitMs: 0,
+      fetch: async (_k, ids) => ids.map((id): PollReport => ({ id, status, verdict: 'pending', raw: {}, ...(status === 'waiting' ? { attentionAfterMs: 2500, overdueReason: 'waited too long' } : {}) })),
+      onTerminal: (e, r) => terminal.push([e.id, r.verdict, r.reason]),
+      onChange: (entries) => saved.push(entries.map((e) => ({ statusSince: e.statusSince }))),
+    });
+    poller.watch({ id: 'j', kind: 'job' });
+    await clock.tickAsync(0);
+    await clock.tickAsync(5000);
+    status = 'waiting';
+    const began = Date.now() + 1000;
+    await clock.tickAsync(3000);
+    assert.deepStrictEqual(terminal, [], 'the limit counts from when the status began, not from when watching began');
+    assert.strictEqual(saved[saved.length - 1][0].statusSince, began, 'when the status began is saved with the watch list');
+    await clock.tickAsync(1000);
+    assert.deepStrictEqual(terminal, [['j', 'attention', 'waited too long']]);
+    assert.strictEqual(poller.size, 0);
+    poller.close();
+  });
+
+  it('keeps when a status began across a restart (the entry carries it)', async () => {
+    const terminal: string[] = [];
+    const poller = new Poller({
+      intervalMs: 1000,
+      maxWaitMs: 0,
+      fetch: async (_k, ids) => ids.map((id): PollReport => ({ id, status: 'waiting', verdict: 'pending', raw: {}, attentionAfterMs: 10_000 })),
+      onTerminal: (e, r) => terminal.push(`${e.id}:${r.verdict}:${r.reason}`),
+    });
+    poller.watch({ id: 'old', kind: 'job', lastStatus: 'waiting', statusSince: Date.now() - 60_000 });
+    await clock.tickAsync(0);
+    assert.deepStrictEqual(terminal, ['old:attention:still waiting after 60 s (more than 10 s)']);
+    poller.close();
+  });
+
   it('stops all timers on close', async () => {
     let calls = 0;
     const poller = new Poller({ intervalMs: 1000, maxWaitMs: 0, fetch: async () => { calls++; return []; } });

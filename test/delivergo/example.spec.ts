@@ -3,6 +3,7 @@ import fs from 'fs';
 import path from 'path';
 import { helper, allNodes, delay } from '../support/red';
 import { Sandbox } from '../../sandbox/server';
+import { assertExampleLayout } from './example-layout';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -41,6 +42,11 @@ describe('examples/delivergo-resale-units.json against the sandbox', function ()
   afterEach(async () => {
     await helper.unload();
     await sandbox.stop();
+  });
+
+  it('is laid out to be read: inside the workspace, no overlaps, no wire across a node, no "seed" wording', () => {
+    const file = 'delivergo-resale-units.json';
+    assertExampleLayout(JSON.parse(fs.readFileSync(path.join(root, 'examples', file), 'utf8')) as Array<Record<string, unknown> & { id: string; type: string }>, file);
   });
 
   it('adds, updates and deletes through its injects, in XML', async () => {

@@ -10,10 +10,10 @@ const CREDS = { acc: { apiKey: 'dg-key', apiSecret: SECRET } };
 const PATH = `/delivergo/portal/${D.portalNamespace}/api/Customer/${D.customerGuid}/ResaleUnits`;
 const SEED_UNIT = {
   Id: 1,
-  Guid: D.seedUnitGuid,
+  Guid: D.exampleUnitGuid,
   CurrencyToken: 'EUR',
   Created: '2011-03-09T17:03:17.893+01:00',
-  Creator: D.seedCreator,
+  Creator: D.exampleCreator,
   Modified: null,
   Modifier: null,
   Active: true,

@@ -1,19 +1,37 @@
 /**
- * The editor's message catalogs: every node with an editor has an en-US
- * catalog, and the de / nl / fr catalogs hold exactly its keys (a key missing
- * there would quietly show English; one only there would never show).
+ * The editor's message catalogs and the nodes' help, in every language the
+ * package speaks. Every node with an editor has an en-US catalog and an en-US
+ * help file, and de / nl / fr have both too, with exactly the catalog keys of
+ * en-US and a help file of the same outline: a key missing there would quietly
+ * show English, one only there would never show; a help section missing in one
+ * language would leave those users without it.
  */
 import assert from 'assert';
 import fs from 'fs';
 import path from 'path';
+import { helpOutline, HelpOutline, HELP_HEADINGS } from '../support/help-outline';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const nodesDir = path.join(root, 'nodes');
 const LANGS = ['de', 'nl', 'fr'];
 
+/**
+ * Strings that read the same in English and in that language. Anything else
+ * identical to en-US is a string nobody translated.
+ */
+const SAME_AS_ENGLISH: Record<string, string[]> = {
+  de: ['Name', 'Login', 'Box', 'Operation', 'calculation_id'],
+  nl: ['Account', 'Login', 'Box', 'trigger', 'job', 'order', 'resale unit', 'mail-merge (packRequirements)', 'calculation_id'],
+  fr: ['Secret', 'Options', 'Mode', 'Action', 'job', 'resale unit', 'Node-RED <date>', 'calculation_id'],
+};
+
 function keys(value: unknown, prefix = ''): string[] {
   if (value === null || typeof value !== 'object') return [prefix];
   return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k));
+}
+
+function valueAt(value: unknown, key: string): unknown {
+  return key.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), value);
 }
 
 function catalog(node: string, lang: string): unknown {
@@ -21,11 +39,49 @@ function catalog(node: string, lang: string): unknown {
   return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined;
 }
 
+function helpFile(node: string, lang: string): string {
+  return path.join(nodesDir, node, 'locales', lang, `${node}.html`);
+}
+
+function help(node: string, lang: string): HelpOutline | undefined {
+  const file = helpFile(node, lang);
+  return fs.existsSync(file) ? helpOutline(fs.readFileSync(file, 'utf8')) : undefined;
+}
+
+/** What differs between the en-US outline and a translation's, in words (empty: the same). */
+function outlineDifferences(en: HelpOutline, other: HelpOutline, lang: string): string[] {
+  const out: string[] = [];
+  const expected = en.sections.map((s) => HELP_HEADINGS[s.heading]?.[lang] ?? `(no ${lang} word for ${s.heading})`);
+  const got = other.sections.map((s) => s.heading);
+  // Section by section only when the sections match: otherwise every later one would differ too.
+  if (JSON.stringify(expected) !== JSON.stringify(got)) return [`sections: expected ${expected.join(' / ')}, got ${got.join(' / ')}`];
+  en.sections.forEach((s, i) => {
+    const o = other.sections[i];
+    const where = `${s.heading} (${o.heading})`;
+    if (o.subsections !== s.subsections) out.push(`${where}: ${o.subsections} <h4> sub-sections, en-US has ${s.subsections}`);
+    if (o.ports !== s.ports) out.push(`${where}: ${o.ports} node-ports entries, en-US has ${s.ports}`);
+    // Message properties keep their names; elsewhere (the account's settings) the labels are translated.
+    const messageSection = s.heading === 'Inputs' || s.heading === 'Outputs';
+    if (messageSection && JSON.stringify(o.properties) !== JSON.stringify(s.properties)) {
+      out.push(`${where}: properties ${o.properties.join(', ')}; en-US has ${s.properties.join(', ')}`);
+    }
+    if (!messageSection && o.properties.length !== s.properties.length) out.push(`${where}: ${o.properties.length} <dt>s, en-US has ${s.properties.length}`);
+    const missing = s.code.filter((c) => !o.code.includes(c));
+    const extra = o.code.filter((c) => !s.code.includes(c));
+    if (missing.length) out.push(`${where}: lacks the code ${missing.join(' | ')}`);
+    if (extra.length) out.push(`${where}: has code that en-US lacks: ${extra.join(' | ')}`);
+  });
+  return out;
+}
+
+const withEditor = fs.readdirSync(nodesDir).filter((d) => fs.existsSync(path.join(nodesDir, d, `${d}.html`)));
+
 describe('package: editor message catalogs', () => {
   const withCatalog = fs.readdirSync(nodesDir).filter((d) => fs.existsSync(path.join(nodesDir, d, 'locales', 'en-US', `${d}.json`)));
 
-  it('every node with a catalog uses it in its editor, and the catalogs are built beside the node', () => {
-    assert.ok(withCatalog.length >= 4, withCatalog.join(', '));
+  it('every node with an editor has a catalog, uses it in its editor, and the catalogs are built beside the node', () => {
+    assert.deepStrictEqual(withCatalog, withEditor);
+    assert.ok(withCatalog.length >= 12, withCatalog.join(', '));
     for (const node of withCatalog) {
       const html = fs.readFileSync(path.join(nodesDir, node, `${node}.html`), 'utf8');
       assert.ok(html.includes(`'${node}.`) || html.includes(`"${node}.`), `${node}.html uses its catalog`);
@@ -42,13 +98,25 @@ describe('package: editor message catalogs', () => {
   });
 
   for (const lang of LANGS) {
-    it(`${lang}: each catalog has exactly the keys of en-US`, () => {
+    it(`${lang}: every node has a catalog with exactly the keys of en-US`, () => {
       for (const node of withCatalog) {
-        const en = keys(catalog(node, 'en-US')).sort();
         const other = catalog(node, lang);
-        if (other === undefined) continue; // a node translated later falls back to English
-        assert.deepStrictEqual(keys(other).sort(), en, `${node} in ${lang}`);
+        assert.ok(other !== undefined, `nodes/${node}/locales/${lang}/${node}.json is missing`);
+        assert.deepStrictEqual(keys(other).sort(), keys(catalog(node, 'en-US')).sort(), `${node} in ${lang}`);
       }
+    });
+
+    it(`${lang}: no string is left in English`, () => {
+      const untranslated: string[] = [];
+      for (const node of withCatalog) {
+        const en = catalog(node, 'en-US');
+        const other = catalog(node, lang);
+        for (const key of keys(en)) {
+          const value = valueAt(other, key);
+          if (value === valueAt(en, key) && !SAME_AS_ENGLISH[lang].includes(String(value))) untranslated.push(`${node}: ${key} = ${JSON.stringify(value)}`);
+        }
+      }
+      assert.deepStrictEqual(untranslated, []);
     });
   }
 
@@ -61,6 +129,55 @@ describe('package: editor message catalogs', () => {
       // Any complete quoted key of this node's catalog: this._('…'), validators' message keys.
       const quoted = [...html.matchAll(new RegExp(`'(${node}\\.[\\w.-]*\\w)'`, 'g'))].map((m) => m[1]);
       for (const k of quoted) assert.ok(en.has(k), `${node}: ${k}`);
+    }
+  });
+});
+
+describe('package: node help in every language', () => {
+  it('every node with an editor has its help in en-US, and only there, not in the editor file', () => {
+    assert.ok(withEditor.length >= 12, withEditor.join(', '));
+    for (const node of withEditor) {
+      const editor = fs.readFileSync(path.join(nodesDir, node, `${node}.html`), 'utf8');
+      assert.doesNotMatch(editor, /data-help-name=/, `${node}.html still holds help: it belongs in locales/<lang>/${node}.html`);
+      const en = help(node, 'en-US');
+      assert.ok(en, `${path.relative(root, helpFile(node, 'en-US'))} is missing`);
+      assert.strictEqual(en.type, `fulfillment-${node}`, `${node}: one <script type="text/html" data-help-name="fulfillment-${node}"> block`);
+      assert.ok(en.summary.length > 20, `${node}: a summary paragraph before the first section`);
+      const headings = en.sections.map((s) => s.heading);
+      const order = Object.keys(HELP_HEADINGS);
+      for (const h of headings) assert.ok(order.includes(h), `${node}: section "${h}" is not one of ${order.join(', ')}`);
+      assert.deepStrictEqual(headings, [...headings].sort((a, b) => order.indexOf(a) - order.indexOf(b)), `${node}: sections in the order ${order.join(', ')}`);
+      assert.ok(headings.includes('Details') && headings.includes('References'), `${node}: Details and References`);
+      const built = path.join(root, 'dist', 'nodes', node, 'locales', 'en-US', `${node}.html`);
+      assert.ok(fs.existsSync(built), `${built} is built`);
+    }
+  });
+
+  for (const lang of LANGS) {
+    it(`${lang}: every node has its help, with the sections, properties, ports and code of en-US`, () => {
+      const problems: string[] = [];
+      for (const node of withEditor) {
+        const en = help(node, 'en-US');
+        const other = help(node, lang);
+        if (!en) continue; // reported by the en-US test
+        if (!other) {
+          problems.push(`${node}: ${path.relative(root, helpFile(node, lang))} is missing`);
+          continue;
+        }
+        if (other.type !== en.type) problems.push(`${node}: data-help-name "${other.type}", expected "${en.type}"`);
+        if (other.summary.length < 20) problems.push(`${node}: no summary paragraph`);
+        for (const d of outlineDifferences(en, other, lang)) problems.push(`${node}: ${d}`);
+      }
+      assert.deepStrictEqual(problems, []);
+    });
+  }
+
+  it('speaks of the provider\'s documentation, never of seeds or excerpts', () => {
+    for (const node of withEditor) {
+      for (const lang of ['en-US', ...LANGS]) {
+        const file = helpFile(node, lang);
+        if (fs.existsSync(file)) assert.doesNotMatch(fs.readFileSync(file, 'utf8'), /\bseeds?\b|\bexcerpts?\b/i, path.relative(root, file));
+      }
     }
   });
 });

@@ -46,14 +46,17 @@ describe('package: scorecard checks that run offline', () => {
     assert.deepStrictEqual(missing, []);
   });
 
-  it('ships, for each node, a built .html with a literal registerType and category, help and an existing icon', () => {
+  it('ships, for each node, a built .html with a literal registerType and category, its help in locales/en-US and an existing icon', () => {
     for (const [type, js] of Object.entries(pkg['node-red'].nodes)) {
       const file = path.join(root, js);
       assert.ok(fs.existsSync(file), `${type}: ${js} is built`);
       const html = fs.readFileSync(file.replace(/\.js$/, '.html'), 'utf8');
       const literal = new RegExp(`RED\\.nodes\\.registerType\\('${type}',\\s*\\{[\\s\\S]*?category:\\s*'[a-z]+'`);
       assert.match(html, literal, `${type}: literal registerType with a literal category`);
-      assert.match(html, new RegExp(`data-help-name="${type}"`), `${type}: help`);
+      // Help lives beside the node in locales/<lang>/, where Node-RED picks the editor's language.
+      const help = path.join(path.dirname(file), 'locales', 'en-US', path.basename(file).replace(/\.js$/, '.html'));
+      assert.ok(fs.existsSync(help), `${type}: ${help} is built`);
+      assert.match(fs.readFileSync(help, 'utf8'), new RegExp(`data-help-name="${type}"`), `${type}: help`);
       assert.match(html, new RegExp(`data-template-name="${type}"`), `${type}: editor template`);
       const icon = /icon:\s*'([^']+)'/.exec(html);
       if (icon) assert.ok(fs.existsSync(path.join(path.dirname(file), 'icons', icon[1])), `${type}: icon ${icon[1]} beside the node`);

@@ -5,6 +5,8 @@ import { planDelivery, epochMs } from '../../nodes/providers/postgreen/delivery'
 import { filesFromPayload } from '../../nodes/providers/postgreen/input';
 import { OptionLookup, catalogueView } from '../../nodes/providers/postgreen/profile';
 import { eligibilityProblems } from '../../nodes/providers/postgreen/parse';
+import { SHIPMENT_STATUS_LABELS, shipmentStatus, shipmentStatusCode } from '../../nodes/providers/postgreen/shipment-status';
+import { fileFieldNames } from '../../nodes/providers/postgreen/fields';
 import { FulfillmentError } from '../../nodes/core/errors';
 import { PostgreenDelivery, PostgreenProfile, PostgreenSelectableOptions } from '../../nodes/providers/postgreen/types';
 
@@ -50,6 +52,30 @@ describe('PostGreen pure helpers', () => {
     assert.deepStrictEqual([r.verdict, r.status, r.progress], ['pending', 'OUTPUTTED+READY', { current: 1, total: 2 }]);
     assert.strictEqual(deliveriesReport('J', []).status, 'NO_DELIVERY');
     assert.strictEqual(deliveriesReport('J', [d('OUTPUTTED'), d('PROCESSING_ERROR')]).verdict, 'failed');
+  });
+
+  it('shipment statuses: the appendix table, negative codes failed, numeric strings read, anything else passed on', () => {
+    assert.strictEqual(SHIPMENT_STATUS_LABELS.size, 36);
+    for (const [code, label] of SHIPMENT_STATUS_LABELS) {
+      const s = shipmentStatus(String(code));
+      assert.deepStrictEqual([s?.code, s?.label, s?.failed, s?.known], [code, label, code < 0, true]);
+    }
+    assert.deepStrictEqual([610, 714, 760, -610, -900, -910].map((c) => shipmentStatus(c)?.final), [true, true, true, true, true, true]);
+    assert.deepStrictEqual([250, 600, 710, -740, -741, -750].map((c) => shipmentStatus(c)?.final), [false, false, false, false, false, false]);
+    assert.deepStrictEqual(shipmentStatus(' -99 '), { code: -99, label: 'status -99', final: true, failed: true, known: false });
+    assert.strictEqual(shipmentStatus('DEPOSITED'), undefined);
+    assert.strictEqual(shipmentStatusCode(6.5), undefined);
+  });
+
+  it('file field names from the documented spellings; a pattern without a counter or a box is refused', () => {
+    const box = { id: 'BX1', name: 'Letters' };
+    assert.strictEqual(fileFieldNames().file(box, 2), 'file_mainBX1_2');
+    assert.strictEqual(fileFieldNames().serviceFile(box, 0), 'serviceFile__file_BX1_0');
+    assert.strictEqual(fileFieldNames('file__file_{box}_{n}').file(box, 0), 'file__file_BX1_0');
+    assert.strictEqual(fileFieldNames('file_file__{name}_{n}').file(box, 1), 'file_file__Letters_1');
+    for (const bad of ['file_{box}', 'file_{n}', 'file {box}_{n}', 'f_{box}_{n}_{x}']) {
+      assert.throws(() => fileFieldNames(bad), (e: unknown) => e instanceof FulfillmentError && e.kind === 'config' && e.field === 'fileField', bad);
+    }
   });
 
   it('job ids from strings, arrays, {jobId}, {result: {jobId}}; bad ones refused', () => {

@@ -163,6 +163,7 @@ export class RedisWatchStore<M> implements WatchStore<M> {
       const stored: WatchEntry = { id: entry.id, kind: entry.kind, since: entry.since ?? now };
       if (entry.lastStatus !== undefined) stored.lastStatus = entry.lastStatus;
       if (entry.lastProgress !== undefined) stored.lastProgress = entry.lastProgress;
+      if (entry.statusSince !== undefined) stored.statusSince = entry.statusSince;
       args.push(member, JSON.stringify(stored), JSON.stringify(entry.meta ?? null));
     }
     await this.conn.run(WATCH_ADD, [this.key('due'), this.key('jobs'), this.key('meta')], args, 'the job is not watched yet');
@@ -221,6 +222,7 @@ export class RedisWatchStore<M> implements WatchStore<M> {
       const stored: WatchEntry = { id: next.id, kind: next.kind, since: next.since };
       if (next.lastStatus !== undefined) stored.lastStatus = next.lastStatus;
       if (next.lastProgress !== undefined) stored.lastProgress = next.lastProgress;
+      if (next.statusSince !== undefined) stored.statusSince = next.statusSince;
       args.push(member, this.claimedJson.get(member) as string, JSON.stringify(stored));
     }
     const deferred = outcome.deferred?.entries ?? [];
@@ -247,11 +249,11 @@ export class RedisWatchStore<M> implements WatchStore<M> {
       const m = watchMember(entry.kind, entry.id);
       if (removedMeta.has(m)) won.finished.push({ entry: { ...entry, ...metaOf(removedMeta.get(m)) }, report });
     }
-    for (const { entry, next, report } of updates) {
+    for (const { entry, next, report, quiet } of updates) {
       const m = watchMember(entry.kind, entry.id);
       if (updatedMeta.has(m)) {
         const withMeta = { ...next, ...metaOf(updatedMeta.get(m)) };
-        won.progressed.push({ entry: withMeta, next: withMeta, report });
+        won.progressed.push({ entry: withMeta, next: withMeta, report, quiet });
       }
     }
     this.total = Math.max(0, this.total - removedCount);

@@ -9,7 +9,7 @@
  *   P claims:S        zset of those keys by claim time (for an overview)
  *   P seen:S:<key>    callback event already output, expires after the window
  *   P watch:S:due     zset member -> epoch ms when the job is next due
- *   P watch:S:jobs    hash member -> JSON {id, kind, since, lastStatus, lastProgress}
+ *   P watch:S:jobs    hash member -> JSON {id, kind, since, lastStatus, lastProgress, statusSince}
  *   P watch:S:meta    hash member -> JSON of the message that started the watch
  *   P watch:S:live    zset instance -> epoch ms its heartbeat expires
  * A watch member is JSON [kind, id].

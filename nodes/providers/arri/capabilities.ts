@@ -1,10 +1,12 @@
 /** ARRI Webgate as seen by the shared nodes: place order, order status, connection test. */
-import { Capabilities } from '../../core/capabilities';
+import { bindOperations, Capabilities } from '../../core/capabilities';
 import { FulfillmentError } from '../../core/errors';
 import { PollReport, PollVerdict } from '../../core/poller';
 import { ArriClient } from './client';
 import { ArriOrder, ArriOrderRequest } from './types';
 import { checkOrder, orderHashes } from './validate';
+import { ARRI_OPERATIONS } from './operations';
+import { packingErrors, stateOf } from './state';
 
 const VERDICTS: Record<string, PollVerdict> = {
   pending: 'pending',
@@ -14,16 +16,11 @@ const VERDICTS: Record<string, PollVerdict> = {
   need_human: 'attention',
 };
 
-/** The seed shows `status` in the create answer and documents `state` for GET. */
-function stateOf(order: ArriOrder): string {
-  return typeof order.state === 'string' && order.state !== '' ? order.state : typeof order.status === 'string' && order.status !== '' ? order.status : 'pending';
-}
-
 export function reportOf(order: ArriOrder): PollReport {
   const status = stateOf(order);
   const verdict = VERDICTS[status] ?? 'pending';
   let reason: string | undefined;
-  if (status === 'has_packing_errors') reason = typeof order.packing_errors === 'string' && order.packing_errors.trim() ? order.packing_errors : 'packing failed (ARRI gave no explanation)';
+  if (status === 'has_packing_errors') reason = packingErrors(order.packing_errors) ?? 'packing failed (ARRI gave no explanation)';
   if (status === 'need_human') reason = 'the order cannot be packed automatically; ARRI has to look at it: check later whether it reached packed';
   return { id: order.order_hash, status, verdict, reason, raw: order };
 }
@@ -51,6 +48,7 @@ export function arriCapabilities(client: ArriClient): Capabilities {
         return { payload: order, fields: { order_hash: order.order_hash } };
       },
     },
+    operations: bindOperations(ARRI_OPERATIONS, client),
     status: {
       targets: (input) => orderHashes(input, 'msg.payload'),
       async fetch(_kind, ids): Promise<PollReport[]> {

@@ -1,12 +1,14 @@
 /**
- * ARRI Webgate / Yamdu Orders client (seed 004). One method per API call;
- * usable without Node-RED:
- *   const arri = new ArriClient({ username, password });
+ * ARRI Webgate / Yamdu Orders client. One method per API call; usable
+ * without Node-RED:
+ *   const arri = new ArriClient({ baseUrl: 'https://mystudio.webgate.io', username, password });
  *   const order = await arri.createOrder({ product: 'Yamdu FREE' });
  *   const later = await arri.getOrder(order.order_hash);
+ *   await arri.close(); // revokes the token it fetched
  *
- * Paths: the seed's Actions table shows `/orders/{order_hash}`, its example
- * `POST /api/orders`; this client uses `/api/orders` for both, consistently.
+ * Every customer has its own Webgate host, so there is no default base URL.
+ * OAuth lives at the host root (`/oauth/token`), resources under `/api`
+ * (the guide's Actions table writes `/orders`, its example `POST /api/orders`).
  */
 import { HttpClient, RequestSpec, ErrorDescription } from '../../core/http';
 import { Redactor } from '../../core/redact';
@@ -15,12 +17,31 @@ import { FulfillmentError, SentRequest, invalidInput } from '../../core/errors';
 import { isPlainObject } from '../../core/validate';
 import { ArriClientOptions, ArriOrder, ArriOrderRequest } from './types';
 import { checkOrder, isOrderHash } from './validate';
-import { ArriTokenSource, ARRI_TOKEN_PATH } from './token';
+import { ArriTokenSource, ARRI_TOKEN_PATH, ARRI_REVOKE_PATH, clampAttempts } from './token';
+import { ArriErrorEnvelope, ORDER_ANSWER, OrderAnswer } from './shapes';
 
-export const ARRI_DEFAULT_BASE_URL = 'https://webgate.arri.com';
 export const ARRI_ORDERS_PATH = '/api/orders';
 const PROVIDER = 'arri';
 const MASK = '***';
+
+/** Where the host comes from, for every message that asks for it. */
+export const ARRI_HOST_HINT = "your organisation's own Webgate address, e.g. https://<customer>.webgate.io (the address you log in to ARRI Webgate with; OAuth at its root, resources under /api)";
+
+/**
+ * The account's base URL as the client uses it: required, http(s), without a
+ * trailing `/api` (OAuth lives at the host root, so a URL copied from an API
+ * example is taken back to its root).
+ */
+export function arriBaseUrl(value: string | undefined): string {
+  const url = typeof value === 'string' ? value.trim().replace(/\/+$/, '') : '';
+  if (url === '') {
+    throw new FulfillmentError({ provider: PROVIDER, kind: 'config', field: 'baseUrl', message: `arri: the account has no base URL; ARRI has no one public host: enter ${ARRI_HOST_HINT}` });
+  }
+  if (!/^https?:\/\/[^\s/]+/i.test(url)) {
+    throw new FulfillmentError({ provider: PROVIDER, kind: 'config', field: 'baseUrl', message: `arri: the account's base URL ${JSON.stringify(url)} is not an http(s) address; enter ${ARRI_HOST_HINT}` });
+  }
+  return url.replace(/\/api$/i, '');
+}
 
 export class ArriClient {
   readonly http: HttpClient;
@@ -33,7 +54,7 @@ export class ArriClient {
     redactor.add(options.accessToken, options.password);
     this.http = new HttpClient({
       provider: PROVIDER,
-      baseUrl: options.baseUrl || ARRI_DEFAULT_BASE_URL,
+      baseUrl: arriBaseUrl(options.baseUrl),
       timeoutMs: options.timeoutMs,
       maxResponseBytes: options.maxResponseBytes,
       redactor,
@@ -47,6 +68,7 @@ export class ArriClient {
         password: options.password,
         now: options.now ?? Date.now,
         refreshMarginMs: options.refreshMarginMs ?? 5 * 60_000,
+        loginAttempts: clampAttempts(options.loginAttempts),
       });
     }
     this.staticToken = options.accessToken;
@@ -70,16 +92,16 @@ export class ArriClient {
     const checked = checkOrder(order, 'order');
     this.http.redactor.add(checked.admin_user_access_token);
     const body = { order: checked };
-    const data = await this.send({ method: 'POST', path: ARRI_ORDERS_PATH, json: body, safeToRetry: false, signal });
-    return this.orderFrom(data, { method: 'POST', url: this.http.url(ARRI_ORDERS_PATH), body: this.http.redactor.data(body) });
+    const answer = await this.send({ method: 'POST', path: ARRI_ORDERS_PATH, json: body, safeToRetry: false, signal, expect: ORDER_ANSWER });
+    return this.orderFrom(answer, ARRI_ORDERS_PATH, { method: 'POST', url: this.http.url(ARRI_ORDERS_PATH), body: this.http.redactor.data(body) });
   }
 
   /** GET /api/orders/{order_hash}. */
   async getOrder(orderHash: string, signal?: AbortSignal): Promise<ArriOrder> {
     if (!isOrderHash(orderHash)) throw invalidInput('order_hash', `not an order_hash (hexadecimal): ${JSON.stringify(orderHash)}`, PROVIDER);
-    const path = `${ARRI_ORDERS_PATH}/${orderHash}`;
-    const data = await this.send({ method: 'GET', path, signal });
-    return this.orderFrom(data, { method: 'GET', url: this.http.url(path) });
+    const path = `${ARRI_ORDERS_PATH}/${encodeURIComponent(orderHash)}`;
+    const answer = await this.send({ method: 'GET', path, signal, expect: ORDER_ANSWER });
+    return this.orderFrom(answer, path, { method: 'GET', url: this.http.url(path) });
   }
 
   /**
@@ -87,49 +109,58 @@ export class ArriClient {
    * went stale: log in again and send once more (the server refused the first
    * request, so nothing was created by it).
    */
-  private async send(spec: RequestSpec): Promise<unknown> {
+  private async send(spec: RequestSpec & { expect: typeof ORDER_ANSWER }): Promise<{ answer: OrderAnswer; status: number }> {
     const usedToken = this.tokens ? await this.tokens.get() : undefined;
     try {
-      return (await this.http.request<unknown>(spec)).data;
+      const res = await this.http.request(spec);
+      return { answer: res.data, status: res.status };
     } catch (e) {
       if (!(e instanceof FulfillmentError) || e.status !== 401 || !this.tokens) throw e;
       this.tokens.invalidate(usedToken);
-      return (await this.http.request<unknown>(spec)).data;
+      const res = await this.http.request(spec);
+      return { answer: res.data, status: res.status };
     }
   }
 
-  /** The envelope's data.order; an envelope error (even under HTTP 2xx) becomes a FulfillmentError. */
-  private orderFrom(data: unknown, sent: SentRequest): ArriOrder {
-    if (!isPlainObject(data)) throw this.malformed('expected a JSON object', data, sent);
-    const envelopeError = envelopeFailure(data);
-    if (envelopeError) {
-      throw new FulfillmentError({
-        provider: PROVIDER,
-        kind: 'http',
-        status: typeof data.status === 'number' ? data.status : undefined,
-        providerCode: typeof data.status === 'number' ? String(data.status) : 'error',
-        providerMessage: this.http.redactor.text(envelopeError.detail),
-        message: this.http.redactor.text(`arri: ${sent.method} ${ARRI_ORDERS_PATH} was refused: ${envelopeError.text}`),
-        retryable: false,
-        request: sent,
-        response: this.http.redactor.data(data),
-      });
+  /** The envelope's order; an envelope error (even under HTTP 2xx) becomes a FulfillmentError. */
+  private orderFrom({ answer, status }: { answer: OrderAnswer; status: number }, path: string, sent: SentRequest): ArriOrder {
+    if (answer.kind === 'order') return redactOrder(answer.order);
+    const failure = envelopeFailure(answer.envelope) ?? { text: 'no reason given', detail: 'no reason given' };
+    const envelopeStatus = Number(answer.envelope.status);
+    const shownStatus = Number.isInteger(envelopeStatus) && envelopeStatus >= 400 ? envelopeStatus : status;
+    return this.refusedUnderOk(shownStatus, status, failure, answer.envelope, path, sent);
+  }
+
+  private refusedUnderOk(shownStatus: number, httpStatus: number, failure: { text: string; detail: string }, envelope: ArriErrorEnvelope, path: string, sent: SentRequest): never {
+    throw new FulfillmentError({
+      provider: PROVIDER,
+      kind: 'http',
+      status: shownStatus,
+      providerCode: shownStatus === 404 ? 'not_found' : undefined,
+      providerMessage: this.http.redactor.text(failure.detail),
+      message: this.http.redactor.text(`arri: ${sent.method} ${path} was refused: ${failure.text}${httpStatus !== shownStatus ? ` (an error envelope under HTTP ${httpStatus})` : ''}`),
+      retryable: false,
+      request: sent,
+      response: this.http.redactor.data(envelope),
+    });
+  }
+
+  /**
+   * Revokes the token this client fetched (never a static access token: that
+   * belongs to the user), then frees the sockets. Never throws.
+   */
+  async close(): Promise<void> {
+    try {
+      await this.tokens?.revoke();
+    } catch {
+      // The token expires on its own within 24 h.
+    } finally {
+      this.http.close();
     }
-    const inner = isPlainObject(data.data) ? data.data.order : data.order;
-    if (!isPlainObject(inner) || typeof inner.order_hash !== 'string') throw this.malformed('the envelope has no data.order with an order_hash', data, sent);
-    return redactOrder(inner as unknown as ArriOrder);
-  }
-
-  private malformed(detail: string, body: unknown, sent: SentRequest): FulfillmentError {
-    return new FulfillmentError({ provider: PROVIDER, kind: 'malformed_response', message: `arri: unexpected answer to ${sent.method} ${ARRI_ORDERS_PATH}: ${detail}`, response: this.http.redactor.data(body), request: sent });
-  }
-
-  close(): void {
-    this.http.close();
   }
 }
 
-/** The seed echoes admin_user_access_token in its answers; flows get "***" instead. */
+/** ARRI echoes admin_user_access_token in its answers; flows get "***" instead. */
 export function redactOrder(order: ArriOrder): ArriOrder {
   const out = { ...order };
   if (typeof out.admin_user_access_token === 'string' && out.admin_user_access_token !== '') out.admin_user_access_token = MASK;
@@ -139,30 +170,43 @@ export function redactOrder(order: ArriOrder): ArriOrder {
 /** `{status: 422, status_message, error: {base: [...], product: [...]}}` -> readable text. */
 export function envelopeFailure(body: unknown): { text: string; detail: string } | undefined {
   if (!isPlainObject(body)) return undefined;
-  const status = typeof body.status === 'number' ? body.status : undefined;
-  const hasError = body.error !== undefined && body.error !== null;
+  const status = typeof body.status === 'number' ? body.status : typeof body.status === 'string' && /^\d{3}$/.test(body.status) ? Number(body.status) : undefined;
+  const hasError = body.error !== undefined && body.error !== null && body.error !== '';
   if (!hasError && (status === undefined || status < 400)) return undefined;
   const parts: string[] = [];
-  if (isPlainObject(body.error)) {
-    for (const [key, value] of Object.entries(body.error)) {
-      for (const m of Array.isArray(value) ? value : [value]) parts.push(key === 'base' ? String(m) : `${key} ${String(m)}`);
+  const add = (key: string | undefined, value: unknown): void => {
+    for (const m of Array.isArray(value) ? value : [value]) {
+      const text = typeof m === 'string' ? m : JSON.stringify(m);
+      parts.push(key === undefined || key === 'base' ? text : `${key} ${text}`);
     }
-  } else if (typeof body.error === 'string') parts.push(body.error);
+  };
+  if (isPlainObject(body.error)) for (const [key, value] of Object.entries(body.error)) add(key, value);
+  else if (hasError) add(undefined, body.error);
   const head = [status, typeof body.status_message === 'string' ? body.status_message : undefined].filter((x) => x !== undefined).join(' ');
   const detail = parts.join('; ') || (typeof body.info === 'string' && body.info ? body.info : 'no reason given');
   return { text: head ? `${head}: ${detail}` : detail, detail };
 }
 
+/**
+ * Messages for non-2xx answers. ARRI has no error codes of its own: the
+ * status line reads "HTTP 422" and the reasons go to providerMessage.
+ */
 export function describeArriError(status: number, body: unknown, spec: RequestSpec): ErrorDescription | undefined {
   if (spec.path === ARRI_TOKEN_PATH) {
     const o = isPlainObject(body) ? body : {};
     const code = typeof o.error === 'string' ? o.error : undefined;
-    return { message: `arri: login was refused (${code ?? 'no reason given'}${typeof o.error_description === 'string' ? `: ${o.error_description}` : ''}; HTTP ${status}); check the username and password of the account`, providerCode: code ?? 'login_refused', retryable: status >= 500 || status === 429 };
+    const description = typeof o.error_description === 'string' ? o.error_description : undefined;
+    if (status === 404 || status === 405) {
+      return { message: `arri: POST ${ARRI_TOKEN_PATH} was not found (HTTP ${status}); check the account's base URL: it must be ${ARRI_HOST_HINT}`, providerCode: code, providerMessage: description, retryable: false };
+    }
+    return { message: `arri: login was refused (${code ?? 'no reason given'}${description ? `: ${description}` : ''}; HTTP ${status}); check the username and password of the account`, providerCode: code, providerMessage: description, retryable: status >= 500 || status === 429 };
   }
+  if (spec.path === ARRI_REVOKE_PATH) return { message: `arri: revoking the token failed (HTTP ${status})`, retryable: false };
   const envelope = envelopeFailure(body);
   const reason = envelope ? `: ${envelope.text}` : '';
-  if (status === 401) return { message: `arri: the access token was refused (HTTP 401)${reason}`, providerCode: 'unauthorized', retryable: false };
-  if (status === 404 && spec.method === 'GET') return { message: `arri: no such order ${spec.path.split('/').pop()} (HTTP 404)`, providerCode: 'not_found', retryable: false };
-  if (envelope) return { message: `arri: ${spec.method} ${spec.path} was refused (HTTP ${status})${reason}`, providerCode: String(status), providerMessage: envelope.detail, retryable: status >= 500 || status === 429 };
+  if (status === 401) return { message: `arri: the access token was refused (HTTP 401)${reason}`, providerCode: 'unauthorized', providerMessage: envelope?.detail, retryable: false };
+  if (status === 404 && spec.method === 'GET') return { message: `arri: no such order ${decodeURIComponent(spec.path.split('/').pop() ?? '')} (HTTP 404)`, providerCode: 'not_found', providerMessage: envelope?.detail, retryable: false };
+  if (status === 404) return { message: `arri: ${spec.method} ${spec.path} was not found (HTTP 404); check the account's base URL: it must be ${ARRI_HOST_HINT}`, retryable: false };
+  if (envelope) return { message: `arri: ${spec.method} ${spec.path} was refused (HTTP ${status})${reason}`, providerMessage: envelope.detail, retryable: status >= 500 || status === 429 };
   return undefined;
 }

@@ -1,4 +1,4 @@
-/** Request and response shapes of the ARRI Webgate / Yamdu Orders API (seed 004). */
+/** Request and response types of the ARRI Webgate / Yamdu Orders API, as ARRI's guide documents them. */
 export const ARRI_PRODUCTS = ['Starter', 'Commercial', 'Studio', 'Dailies', 'Yamdu FREE', 's', 'm', 'l', 'xl'] as const;
 export type ArriProduct = (typeof ARRI_PRODUCTS)[number];
 
@@ -10,7 +10,7 @@ export type ArriProduct = (typeof ARRI_PRODUCTS)[number];
 export const ARRI_ORDER_STATES = ['pending', 'packing', 'packed', 'has_packing_errors', 'need_human'] as const;
 export type ArriOrderState = (typeof ARRI_ORDER_STATES)[number];
 
-/** The attributes that can be POSTed (the seed's second table), inside `{"order": {...}}`. */
+/** The attributes that can be POSTed (the guide's second table), inside `{"order": {...}}`. */
 export interface ArriOrderRequest {
   product: ArriProduct;
   /** OAuth access token of the client admin; needed with client_id. A secret: never echoed to flows. */
@@ -35,19 +35,20 @@ export interface ArriCreateOrderBody {
   order: ArriOrderRequest;
 }
 
-/** The attributes shown with GET (the seed's first table). */
+/** The attributes shown with GET (the guide's first table). */
 export interface ArriOrder {
   order_hash: string;
   admin_user_access_token?: string | null;
   client_id?: number | null;
   client_name?: string | null;
-  packing_errors?: string | null;
+  /** Documented as text; read whatever comes. */
+  packing_errors?: unknown;
   product?: string | null;
   project_id?: number | null;
   project_name?: string | null;
   redirection_uri?: string | null;
   state?: ArriOrderState | string | null;
-  /** The seed's create answer shows `status` (null) where GET documents `state`. */
+  /** The create answer's example shows `status` (null) where GET documents `state`. */
   status?: string | null;
   user_email?: string | null;
   user_first_name?: string | null;
@@ -75,25 +76,37 @@ export interface ArriTokenRequest {
 export interface ArriTokenResponse {
   access_token: string;
   token_type?: string;
-  /** Seconds; ARRI tokens last 24 h. */
+  /** Seconds the token is still valid (the guide's example: 79427, under the 24 h a token lives). */
   expires_in?: number;
+  /** Epoch seconds. */
   created_at?: number;
+  /** Returned, but its use is not documented: this package logs in again with the password instead. */
   refresh_token?: string;
-  scope?: string;
+  user?: { id?: number; name?: string; email?: string };
 }
 
-/** A refused login, which may come with HTTP 200. */
+/** A refused login, which ARRI answers with HTTP 200 (at least for the first three attempts). */
 export interface ArriTokenError {
   error: string;
   error_description?: string;
 }
 
 export interface ArriClientOptions {
+  /**
+   * The customer's own Webgate address (`https://<customer>.webgate.io`):
+   * OAuth at its root, resources under `/api`. Required: ARRI has no one public host.
+   */
   baseUrl?: string;
   /** A static access token; or username + password for the password grant. */
   accessToken?: string;
   username?: string;
   password?: string;
+  /**
+   * How many refused password logins the client makes with the same
+   * credentials before it stops trying (default 1, at most 3: ARRI does not
+   * say what happens after the third refusal).
+   */
+  loginAttempts?: number;
   timeoutMs?: number;
   /** Largest answer read into memory (default: the HTTP layer's). */
   maxResponseBytes?: number;

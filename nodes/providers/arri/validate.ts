@@ -1,4 +1,4 @@
-/** The seed's ordering rules, checked before anything is sent; each error names the field. */
+/** ARRI's ordering rules, checked before anything is sent; each error names the field. */
 import { invalidInput } from '../../core/errors';
 import { isPlainObject } from '../../core/validate';
 import { ARRI_PRODUCTS, ArriOrderRequest, ArriProduct } from './types';
@@ -6,7 +6,11 @@ import { ARRI_PRODUCTS, ArriOrderRequest, ArriProduct } from './types';
 const STRING_FIELDS = ['admin_user_access_token', 'client_name', 'project_name', 'redirection_uri', 'user_email', 'user_first_name', 'user_last_name', 'user_login'] as const;
 const ID_FIELDS = ['client_id', 'project_id'] as const;
 const POSTABLE = new Set<string>(['product', ...STRING_FIELDS, ...ID_FIELDS]);
-const ORDER_HASH = /^[0-9a-f]{16,64}$/i;
+/**
+ * The guide calls order_hash a 16-character hexadecimal string, and its
+ * example has 32: any length is accepted (bounded, since it goes into the URL).
+ */
+const ORDER_HASH = /^[0-9a-f]{1,256}$/i;
 
 /** `{order: {...}}` or the inner object. */
 export function innerOrder(input: unknown, field: string): { order: Record<string, unknown>; field: string } {

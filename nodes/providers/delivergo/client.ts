@@ -1,19 +1,22 @@
 /**
- * delivergo Resale Unit client (seed 003). One method per API call; usable
- * without Node-RED:
+ * delivergo Resale Unit client. One method per API call; usable without
+ * Node-RED:
  *   const dg = new DelivergoClient({ apiKey, apiSecret, portalNamespace, customerGuid, format: 'xml' });
  *   const units = await dg.list();
  * Whatever the wire format, methods take and return the same objects, with
- * ISO 8601 dates.
+ * ISO 8601 dates. The answer format is asked for both ways the documentation
+ * names: the `Accept` header and the `format` query parameter.
  */
 import { HttpClient, RequestSpec, ErrorDescription } from '../../core/http';
 import { Redactor } from '../../core/redact';
 import { basicAuth, requireCredential } from '../../core/auth';
 import { FulfillmentError } from '../../core/errors';
 import { XmlError, parseXml } from '../../core/xml';
+import { Shape } from '../../core/shape';
 import { DelivergoClientOptions, DelivergoFormat, ResaleUnit } from './types';
 import { checkAdd, checkDelete, checkUpdate } from './validate';
-import { answerFormat, decodeUnits, encodeUnit, mediaType } from './wire';
+import { answerFormat, encodeUnit, mediaType, normalizeUnit, readAnswer } from './wire';
+import { CHANGE_ANSWER, UNIT_LIST } from './shapes';
 
 export const DELIVERGO_DEFAULT_BASE_URL = 'https://api.delivergo.com';
 const PROVIDER = 'delivergo';
@@ -48,65 +51,69 @@ export class DelivergoClient {
 
   /** GET: every Resale Unit of the customer. */
   async list(signal?: AbortSignal): Promise<ResaleUnit[]> {
-    const answer = await this.call({ method: 'GET', path: this.path, signal }, undefined);
-    if (!answer) return [];
-    if (answer.scalar !== undefined) throw this.malformed('GET', 'expected a list of Resale Units', answer.scalar);
-    return answer.units;
+    const answer = await this.call({ method: 'GET', path: this.path, signal });
+    if (answer.value === undefined) throw answer.fail('it is empty, not a list of Resale Units');
+    return answer.read(UNIT_LIST).map(normalizeUnit);
   }
 
-  /** PUT (the seed's verb for add): creates a Resale Unit. Never retried. */
+  /** PUT (the documented verb for add): creates a Resale Unit. Never retried. */
   async add(unit: unknown, signal?: AbortSignal): Promise<ResaleUnit> {
     const body = checkAdd(unit, 'unit');
     return this.one('PUT', body, signal);
   }
 
-  /** POST (the seed's verb for update): changes the Resale Unit with this Id. */
+  /** POST (the documented verb for update): changes the Resale Unit with this Id. */
   async update(unit: unknown, signal?: AbortSignal): Promise<ResaleUnit> {
     const body = checkUpdate(unit, 'unit');
     return this.one('POST', body, signal);
   }
 
-  /** DELETE with a body `{Id}`, as the seed shows. */
+  /** DELETE with a body `{"Id": 1}`, as documented (its example's trailing comma left out). */
   async delete(unitOrId: unknown, signal?: AbortSignal): Promise<ResaleUnit> {
     const body = checkDelete(unitOrId, 'unit');
     return this.one('DELETE', body, signal);
   }
 
-  /** Sends one unit; the answer's unit, or (empty answer) what was sent. */
+  /**
+   * Sends one unit. What these calls answer is not documented: the unit (or a
+   * list holding it), `true`, the new Id (add), or nothing are read; when the
+   * answer carries no unit, the unit that was sent is returned (with the new
+   * Id when add answered one). Anything else is outcome_unknown: the change
+   * has probably been made.
+   */
   private async one(method: 'PUT' | 'POST' | 'DELETE', body: ResaleUnit, signal?: AbortSignal): Promise<ResaleUnit> {
     const wire = encodeUnit(body, this.format);
-    const answer = await this.call({ method, path: this.path, raw: wire, describeBody: body, safeToRetry: false, signal }, body);
-    if (!answer) return { ...body };
-    if (answer.scalar !== undefined) {
-      // Some services answer an add with the new Id alone.
-      return typeof answer.scalar === 'number' && method === 'PUT' ? { ...body, Id: answer.scalar } : { ...body };
-    }
-    if (answer.units.length === 1) return answer.units[0];
-    const id = (body as { Id?: number }).Id;
-    return answer.units.find((u) => id !== undefined && u.Id === id) ?? { ...body };
+    const reply = await this.call({ method, path: this.path, raw: wire, describeBody: body, safeToRetry: false, signal });
+    if (reply.value === undefined) return { ...body };
+    const answer = reply.read(CHANGE_ANSWER);
+    if (answer.kind === 'ack') return { ...body };
+    if (answer.kind === 'id') return method === 'PUT' ? { ...body, Id: answer.id } : { ...body };
+    const units = answer.units.map(normalizeUnit);
+    if (units.length === 1) return units[0];
+    const id = body.Id;
+    return units.find((u) => id !== undefined && u.Id === id) ?? { ...body };
   }
 
-  private async call(spec: RequestSpec, sent: ResaleUnit | undefined): Promise<ReturnType<typeof decodeUnits>> {
-    const accept = mediaType(this.format);
-    const res = await this.http.request<string>({ ...spec, responseType: 'text', headers: { Accept: accept } });
+  /**
+   * Sends, and parses the answer in the format it came in. `read` checks it
+   * against a shape (HttpClient.checkAnswer: malformed_response for list,
+   * outcome_unknown for the calls that change something); `fail` is the same
+   * error for an answer that cannot be parsed at all.
+   */
+  private async call(spec: RequestSpec): Promise<{ value: unknown; read: <T>(shape: Shape<T>) => T; fail: (why: string) => FulfillmentError }> {
+    const request: RequestSpec = { ...spec, query: { format: this.format }, responseType: 'text', headers: { Accept: mediaType(this.format) } };
+    const res = await this.http.request<string>(request);
     const text = res.data ?? '';
+    const sent = { method: spec.method, url: this.http.redactor.text(this.http.url(spec.path, request.query)), body: this.http.redactor.data(spec.describeBody) };
+    const fail = (why: string): FulfillmentError => this.http.unreadableAnswer(spec, res.status, why, text, res.requestId, sent);
     const format = answerFormat(res.headers['content-type'], text, this.format);
+    let value: unknown;
     try {
-      return decodeUnits(text, format);
+      value = readAnswer(text, format);
     } catch (e) {
-      const detail = e instanceof XmlError ? e.message : `not valid ${format === 'xml' ? 'XML' : 'JSON'}`;
-      throw this.malformed(spec.method, detail, text.slice(0, 2000), sent);
+      throw fail(e instanceof XmlError ? e.message : `it is not valid ${format === 'xml' ? 'XML' : 'JSON'}`);
     }
-  }
-
-  private malformed(method: string, detail: string, body: unknown, sent?: unknown): FulfillmentError {
-    return new FulfillmentError({
-      provider: PROVIDER,
-      kind: 'malformed_response',
-      message: `delivergo: unexpected answer to ${method} ResaleUnits: ${detail}`,
-      response: this.http.redactor.data(body),
-      request: { method, url: this.http.redactor.text(this.http.url(this.path)), body: sent },
-    });
+    return { value, fail, read: (shape) => this.http.checkAnswer(shape, value, spec, res.status, res.requestId, sent) };
   }
 
   close(): void {

@@ -15,13 +15,13 @@ export const delivergoDescriptor: ProviderDescriptor<DelivergoClient> = {
   ],
   credentialSets: [['apiKey', 'apiSecret']],
   settings: [
-    { key: 'portalNamespace', type: 'text', required: true, default: '', label: { 'en-US': 'Portal namespace', de: 'Portal-Namespace', nl: 'Portaalnaamruimte', fr: 'Espace de noms du portail' } },
+    { key: 'portalNamespace', type: 'text', required: true, default: '', label: { 'en-US': 'Portal namespace', de: 'Portal-Namespace', nl: 'Portal-namespace', fr: 'Espace de noms du portail' } },
     { key: 'customerGuid', type: 'text', required: true, default: '', label: { 'en-US': 'Customer GUID', de: 'Kunden-GUID', nl: 'Klant-GUID', fr: 'GUID client' } },
     {
       key: 'format',
       type: 'select',
       default: 'json',
-      label: { 'en-US': 'Wire format', de: 'Datenformat', nl: 'Gegevensformaat', fr: 'Format des échanges' },
+      label: { 'en-US': 'Wire format', de: 'Datenformat', nl: 'Berichtformaat', fr: 'Format des échanges' },
       options: [
         { value: 'json', label: same('JSON') },
         { value: 'xml', label: same('XML') },

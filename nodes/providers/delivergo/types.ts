@@ -1,4 +1,4 @@
-/** Request and response shapes of the delivergo Resale Unit API (seed 003). */
+/** Request and response shapes of the delivergo Resale Unit API, as delivergo documents it. */
 export type DelivergoFormat = 'json' | 'xml';
 export type ResaleUnitOperation = 'list' | 'add' | 'update' | 'delete';
 export const RESALE_UNIT_OPERATIONS: readonly ResaleUnitOperation[] = ['list', 'add', 'update', 'delete'];
@@ -12,7 +12,7 @@ export interface ResaleUnitTranslation {
 
 /**
  * One Resale Unit as callers see it, whatever the wire format. Dates are ISO
- * 8601 strings. The seed's JSON says "Guid", its field table "guid": both are
+ * 8601 strings. The documented JSON says "Guid", the field table "guid": both are
  * read, "Guid" is what callers get and what is sent.
  */
 export interface ResaleUnit {
@@ -40,7 +40,7 @@ export interface ResaleUnitUpdate extends ResaleUnit {
   Id: number;
 }
 
-/** delete: only the Id is sent, as the seed shows. */
+/** delete: only the Id is sent, as documented. */
 export interface ResaleUnitDelete {
   Id: number;
 }

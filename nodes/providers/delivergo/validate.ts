@@ -13,7 +13,7 @@ function unitOf(input: unknown, field: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) {
     if (value === undefined) continue;
-    // The seed's JSON says "Guid", its field table "guid".
+    // The documented JSON says "Guid", the field table "guid".
     const name = key === 'guid' ? 'Guid' : key;
     if (RETURNED.has(name)) continue;
     if (!SENDABLE.has(name)) throw invalidInput(`${field}.${key}`, `is not a Resale Unit field; known fields: ${[...SENDABLE].join(', ')} (and the returned ${[...RETURNED].join(', ')})`);

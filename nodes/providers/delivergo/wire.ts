@@ -1,11 +1,11 @@
 /**
  * Resale Units on the wire, JSON or XML, to and from the one object shape
- * callers use. The XML shape follows the seed: namespace
- * http://delivergo.net/portal/api, elements in the seed's order, translations
- * nested `<ResaleUnitTranslation><ResaleUnitTranslation>`, nil for empty.
+ * callers use. The XML shape follows delivergo's documentation: namespace
+ * http://delivergo.net/portal/api, elements in its order, translations nested
+ * `<ResaleUnitTranslation><ResaleUnitTranslation>`, `xsi:nil` for empty.
  */
 import { escapeMsDatesInJson, normalizeDate } from '../../core/msdate';
-import { fromXml, parseXml, toXml, xs, XmlSchema } from '../../core/xml';
+import { fromXml, parseXml, toXml, xs, XmlError, XmlSchema } from '../../core/xml';
 import { isPlainObject } from '../../core/validate';
 import { DelivergoFormat, ResaleUnit } from './types';
 
@@ -26,8 +26,6 @@ export const RESALE_UNIT_SCHEMA: XmlSchema = xs.object({
   Active: xs.boolean,
   ResaleUnitTranslation: xs.list('ResaleUnitTranslation', TRANSLATION),
 });
-
-const LIST_KEYS = ['result', 'ResaleUnits', 'ResaleUnit', 'd', 'items', 'data'];
 
 export interface WireBody {
   body: string;
@@ -69,37 +67,30 @@ export function answerFormat(contentType: string | undefined, text: string, fall
 }
 
 /**
- * An answer as a list of units, parsed tolerantly: a bare array, a wrapper
- * object (`result`, `ResaleUnits`, `d`, ...), one unit, or in XML a
- * `<ResaleUnit>` root or any root holding `<ResaleUnit>` children.
- * Returns undefined for an empty answer.
+ * An answer body as plain data, before its shape is checked: JSON parsed as
+ * it is; XML mapped by the Resale Unit schema (a `<ResaleUnit>` root is one
+ * unit, a root of `<ResaleUnit>` children such as `<ArrayOfResaleUnit>` a
+ * list, a root holding only text such as WCF's `<boolean>true</boolean>` or
+ * `<int>5</int>` that value). Undefined for an empty body. Throws (XmlError,
+ * SyntaxError) when the body cannot be read at all.
  */
-export function decodeUnits(text: string, format: DelivergoFormat): { units: ResaleUnit[]; single: boolean; scalar?: unknown } | undefined {
+export function readAnswer(text: string, format: DelivergoFormat): unknown {
   if (text.trim() === '') return undefined;
-  if (format === 'xml') {
-    const doc = parseXml(text);
-    if (doc.root === RESALE_UNIT_ELEMENT) return { units: [normalizeUnit(fromXml(doc.content, RESALE_UNIT_SCHEMA))], single: true };
-    if (typeof doc.content === 'string') return doc.content === '' ? { units: [], single: false } : { units: [], single: true, scalar: doc.content };
-    const list = fromXml(doc.content, xs.list(RESALE_UNIT_ELEMENT, RESALE_UNIT_SCHEMA)) as unknown[];
-    return { units: list.map(normalizeUnit), single: false };
-  }
-  return fromJson(JSON.parse(text) as unknown, 0);
+  if (format === 'json') return JSON.parse(text) as unknown;
+  const doc = parseXml(text);
+  if (doc.root === RESALE_UNIT_ELEMENT) return fromXml(doc.content, RESALE_UNIT_SCHEMA);
+  if (typeof doc.content === 'string') return scalar(doc.content);
+  const children = isPlainObject(doc.content) ? Object.keys(doc.content).filter((k) => !k.startsWith('@_') && k !== '#text') : [];
+  const others = children.filter((k) => k !== RESALE_UNIT_ELEMENT);
+  if (others.length > 0) throw new XmlError(`<${doc.root}> holds <${others.slice(0, 3).join('>, <')}>, not <${RESALE_UNIT_ELEMENT}> elements`);
+  return fromXml(doc.content, xs.list(RESALE_UNIT_ELEMENT, RESALE_UNIT_SCHEMA));
 }
 
-function fromJson(data: unknown, depth: number): { units: ResaleUnit[]; single: boolean; scalar?: unknown } {
-  if (Array.isArray(data)) return { units: data.map(normalizeUnit), single: false };
-  if (isPlainObject(data)) {
-    if (depth < 2 && !looksLikeUnit(data)) {
-      for (const key of LIST_KEYS) {
-        const inner = data[key];
-        if (Array.isArray(inner) || isPlainObject(inner)) return fromJson(inner, depth + 1);
-      }
-    }
-    return { units: [normalizeUnit(data)], single: true };
-  }
-  return { units: [], single: true, scalar: data };
-}
-
-function looksLikeUnit(o: Record<string, unknown>): boolean {
-  return 'Id' in o || 'ResaleUnitTranslation' in o || 'Active' in o || 'Guid' in o || 'guid' in o;
+/** A root with text only: an empty list element, a boolean or a number; other text stays text. */
+function scalar(text: string): unknown {
+  const t = text.trim();
+  if (t === '') return [];
+  if (t === 'true' || t === 'false') return t === 'true';
+  if (/^-?\d{1,15}$/.test(t)) return Number(t);
+  return t;
 }

@@ -18,7 +18,7 @@ export const planviewerDescriptor: ProviderDescriptor<PlanviewerClient> = {
   capabilities: {
     order: true,
     result: true,
-    status: [{ name: 'job', label: { 'en-US': 'job', de: 'Job', nl: 'job', fr: 'tâche' }, defaultIntervalMs: 10_000 }],
+    status: [{ name: 'job', label: { 'en-US': 'job', de: 'Job', nl: 'job', fr: 'job' }, defaultIntervalMs: 10_000 }],
     callback: [],
     operations: [],
     nodes: [],

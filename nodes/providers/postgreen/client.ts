@@ -1,5 +1,5 @@
 /**
- * PostGreen (Nirva) client (seed 001). One method per API call; usable
+ * PostGreen (Nirva) client (the provider's guide, api-advanced.html). One method per API call; usable
  * without Node-RED:
  *   const pg = new PostgreenClient({ baseUrl, login, password });
  *   const job = await pg.createJob({ jobName, serviceId, autocreateDeliveryCommand: false, files: [{ path: 'a.pdf' }] });
@@ -23,8 +23,19 @@ import { DownloadedFile } from '../../core/capabilities';
 import { filenameFromDisposition, safeFilename } from '../../core/download';
 import { isPlainObject } from '../../core/validate';
 import { AUTH_HEADER, fieldsOf, PostgreenSession, PROVIDER } from './session';
-import { OptionLookup, parseOptions, parseOptionTypes } from './profile';
+import { OptionLookup, parseOptions, parseOptionTypes, sameId } from './profile';
 import { parseDeliveries, parseJob, parsePackGroups, parseSelectableOptions } from './parse';
+import { FileFieldNames, fileFieldNames } from './fields';
+import {
+  CHECK_OPTIONS_ANSWER,
+  DELIVERIES_ANSWER,
+  DELIVERY_COMMAND_ANSWER,
+  EDIT_PACK_GROUP_ANSWER,
+  JOB_ANSWER,
+  OPTION_TYPES_ANSWER,
+  OPTIONS_ANSWER,
+  PACK_GROUPS_ANSWER,
+} from './shapes';
 import {
   PostgreenBox,
   PostgreenClientOptions,
@@ -33,6 +44,7 @@ import {
   PostgreenDeliveryCommand,
   PostgreenDeliveryCommandRequest,
   PostgreenEditPackGroupRequest,
+  PostgreenId,
   PostgreenJob,
   PostgreenJobFile,
   PostgreenJobParameters,
@@ -48,7 +60,7 @@ import {
   TRACKING_FILE_NAMES,
 } from './types';
 
-/** The default from DEFAULT_BASE_URLS; the seed names no host, so users set their PostGreen instance's URL. */
+/** The default from DEFAULT_BASE_URLS; the guide names no host, so users set their PostGreen instance's URL. */
 export const POSTGREEN_DEFAULT_BASE_URL = 'https://api.postgreen.com';
 const ID = /^[\w.:@~-]{1,200}$/;
 
@@ -68,8 +80,12 @@ export class PostgreenClient {
   private readonly upload: HttpClient;
   readonly session: PostgreenSession;
   private catalogue?: Promise<PostgreenOptionCatalogue>;
+  /** The page shows the option catalogue as GET and as POST: GET first, POST once GET answers 405. */
+  private catalogueVerb: 'GET' | 'POST' = 'GET';
+  readonly fields: FileFieldNames;
 
   constructor(options: PostgreenClientOptions) {
+    this.fields = fileFieldNames(options.fileField, options.serviceFileField);
     const redactor = new Redactor();
     redactor.add(options.password);
     const common = { provider: PROVIDER, baseUrl: options.baseUrl || POSTGREEN_DEFAULT_BASE_URL, timeoutMs: options.timeoutMs, maxResponseBytes: options.maxResponseBytes, redactor, describeError: describePostgreenError };
@@ -94,14 +110,30 @@ export class PostgreenClient {
     return this.session.logout();
   }
 
-  /** GET options/type */
-  async optionTypes(): Promise<PostgreenOptionType[]> {
-    return parseOptionTypes((await this.call<unknown>({ method: 'GET', path: '/options/type' })).data);
+  /** GET options/type (POST where the platform answers GET with 405): `[{id, name}]`. */
+  async optionTypes(signal?: AbortSignal): Promise<PostgreenOptionType[]> {
+    return parseOptionTypes((await this.catalogueCall('/options/type', OPTION_TYPES_ANSWER, signal)).data);
   }
 
-  /** GET options */
-  async options(): Promise<PostgreenOption[]> {
-    return parseOptions((await this.call<unknown>({ method: 'GET', path: '/options' })).data);
+  /** GET options (POST where the platform answers GET with 405): `[{id, value, typeId}]`. */
+  async options(signal?: AbortSignal): Promise<PostgreenOption[]> {
+    return parseOptions((await this.catalogueCall('/options', OPTIONS_ANSWER, signal)).data);
+  }
+
+  /** The verb the option catalogue is read with (GET unless the platform refused it with 405). */
+  get catalogueMethod(): 'GET' | 'POST' {
+    return this.catalogueVerb;
+  }
+
+  private async catalogueCall(path: string, expect: RequestSpec['expect'], signal?: AbortSignal): Promise<HttpResponse<unknown>> {
+    const verb = this.catalogueVerb;
+    try {
+      return await this.call<unknown>({ method: verb, path, expect, safeToRetry: true, signal });
+    } catch (e) {
+      if (verb !== 'GET' || !(e instanceof FulfillmentError) || e.status !== 405) throw e;
+      this.catalogueVerb = 'POST';
+      return this.call<unknown>({ method: 'POST', path, expect, safeToRetry: true, signal });
+    }
   }
 
   /** Option types and options, loaded once per client ("options are not meant to change every week"). */
@@ -120,22 +152,26 @@ export class PostgreenClient {
     return new OptionLookup(await this.optionCatalogue());
   }
 
-  /** The id of an option by type name and value, e.g. `optionId('print_mode', '2SIDE')`. */
-  async optionId(typeName: string, value: string): Promise<string | undefined> {
+  /** The id of an option by type name and value, e.g. `optionId('print_mode', '2SIDE')`, as the platform sent it. */
+  async optionId(typeName: string, value: string): Promise<PostgreenId | undefined> {
     return (await this.optionLookup()).optionId(typeName, value);
   }
 
   /**
-   * POST /jobs (multipart): a `parameters` JSON part, files `file_main<BoxID>_<n>`
-   * and `serviceFile__file_<BoxID>_<n>` values. Sent once, never retried.
+   * POST /jobs (multipart): a `parameters` JSON part, the files (named
+   * `file_main<BoxID>_<n>` by default, see `fields`) and the preconfigured
+   * service files (`serviceFile__file_<BoxID>_<n>` = service file id). Sent
+   * once, never retried.
    */
   async createJob(request: PostgreenCreateJobRequest, signal?: AbortSignal): Promise<PostgreenJob> {
-    const parameters = checkJobParameters(request);
+    const checked = checkJobParameters(request);
     const files = checkFiles(request.files);
     await statPaths(files);
-    const service = await this.service(parameters.serviceId);
-    const prepared = prepareFiles(files, service);
-    const serviceFiles = serviceFileFields(service, request.serviceFiles);
+    const service = await this.service(checked.serviceId);
+    // The service id goes back as the profile gave it (a number stays a number).
+    const parameters = { ...checked, serviceId: service.id };
+    const prepared = prepareFiles(files, service, this.fields);
+    const serviceFiles = serviceFileFields(service, this.fields, request.serviceFiles);
     const form = new FormData();
     form.append('parameters', JSON.stringify(parameters));
     for (const [field, value] of serviceFiles) form.append(field, value);
@@ -157,7 +193,7 @@ export class PostgreenClient {
       files: prepared.map((f) => ({ field: f.field, filename: f.filename, box: f.box, ...(f.size !== undefined ? { size: f.size } : {}) })),
     };
     try {
-      const res = await this.call<unknown>({ method: 'POST', path: '/jobs', form, safeToRetry: false, describeBody, signal }, this.upload);
+      const res = await this.call<unknown>({ method: 'POST', path: '/jobs', form, safeToRetry: false, describeBody, signal, expect: JOB_ANSWER }, this.upload);
       return parseJob(res.data, 'POST /jobs');
     } finally {
       for (const s of opened) s.destroy();
@@ -167,18 +203,18 @@ export class PostgreenClient {
   /** GET /jobs/{jobId} */
   async getJob(jobId: string, signal?: AbortSignal): Promise<PostgreenJob> {
     const id = checkId(jobId, 'jobId');
-    return parseJob((await this.call<unknown>({ method: 'GET', path: `/jobs/${encodeURIComponent(id)}`, signal })).data, 'GET /jobs/{jobId}');
+    return parseJob((await this.call<unknown>({ method: 'GET', path: `/jobs/${encodeURIComponent(id)}`, signal, expect: JOB_ANSWER })).data, 'GET /jobs/{jobId}');
   }
 
   /** GET /jobs/{jobId}/packGroups */
   async jobPackGroups(jobId: string, signal?: AbortSignal): Promise<PostgreenPackGroup[]> {
     const id = checkId(jobId, 'jobId');
-    const res = await this.call<unknown>({ method: 'GET', path: `/jobs/${encodeURIComponent(id)}/packGroups`, signal });
+    const res = await this.call<unknown>({ method: 'GET', path: `/jobs/${encodeURIComponent(id)}/packGroups`, signal, expect: PACK_GROUPS_ANSWER });
     return parsePackGroups(res.data, 'GET /jobs/{jobId}/packGroups');
   }
 
   /**
-   * POST /packGroups/{packGroupId}/edit with the RAW values. The seed gives the
+   * POST /packGroups/{packGroupId}/edit with the RAW values. The guide gives the
    * path but no verb; an edit with a body is a POST on this API's conventions.
    */
   async editPackGroup(packGroupId: string, edit: PostgreenEditPackGroupRequest): Promise<unknown> {
@@ -187,27 +223,27 @@ export class PostgreenClient {
       throw invalidInput('packRequirements', 'give at least one requirement to edit, e.g. {POSTAL_ADDRESS_RECIPIENT: "NAME\\nSTREET\\nZIP CITY"}', PROVIDER);
     }
     const body = { ...edit, packRequirements: normalizeRequirements(edit.packRequirements, 'packRequirements') };
-    return (await this.call<unknown>({ method: 'POST', path: `/packGroups/${encodeURIComponent(id)}/edit`, json: body, safeToRetry: false })).data;
+    return (await this.call<unknown>({ method: 'POST', path: `/packGroups/${encodeURIComponent(id)}/edit`, json: body, safeToRetry: false, expect: EDIT_PACK_GROUP_ANSWER })).data ?? {};
   }
 
   /** GET /deliveries?jobId=.. */
   async deliveries(jobId: string, signal?: AbortSignal): Promise<PostgreenDelivery[]> {
     const id = checkId(jobId, 'jobId');
-    const res = await this.call<unknown>({ method: 'GET', path: '/deliveries', query: { jobId: id }, signal });
+    const res = await this.call<unknown>({ method: 'GET', path: '/deliveries', query: { jobId: id }, signal, expect: DELIVERIES_ANSWER });
     return parseDeliveries(res.data, 'GET /deliveries');
   }
 
   /** POST /deliveries/CheckOptions?jobId=..: `selectableOptions[packId][channelLabel][outputFile][optionTypeId] = [optionId]`. A read. */
-  async checkOptions(jobId: string): Promise<PostgreenSelectableOptions> {
+  async checkOptions(jobId: string, signal?: AbortSignal): Promise<PostgreenSelectableOptions> {
     const id = checkId(jobId, 'jobId');
-    const res = await this.call<unknown>({ method: 'POST', path: '/deliveries/CheckOptions', query: { jobId: id }, safeToRetry: true });
+    const res = await this.call<unknown>({ method: 'POST', path: '/deliveries/CheckOptions', query: { jobId: id }, safeToRetry: true, signal, expect: CHECK_OPTIONS_ANSWER });
     return parseSelectableOptions(res.data);
   }
 
   /** POST /deliveries/commands. Sent once, never retried. */
   async createDeliveryCommand(command: PostgreenDeliveryCommandRequest, now = Date.now()): Promise<PostgreenDeliveryCommand> {
     const body = checkDeliveryCommand(command, now);
-    const res = await this.call<unknown>({ method: 'POST', path: '/deliveries/commands', json: body, safeToRetry: false });
+    const res = await this.call<unknown>({ method: 'POST', path: '/deliveries/commands', json: body, safeToRetry: false, expect: DELIVERY_COMMAND_ANSWER });
     return (res.data ?? {}) as PostgreenDeliveryCommand;
   }
 
@@ -231,7 +267,7 @@ export class PostgreenClient {
     const { services } = await this.profile();
     // A profile we could not read must not block jobs: the ids are then taken as given (boxes must be named per file).
     if (services.length === 0) return { id: serviceIdOrName, name: serviceIdOrName, boxes: [], channels: [] };
-    const found = services.find((s) => s.id === serviceIdOrName) ?? services.find((s) => s.name === serviceIdOrName);
+    const found = services.find((s) => sameId(s.id, serviceIdOrName)) ?? services.find((s) => s.name === serviceIdOrName);
     if (found) return found;
     const known = services.map((s) => `${s.id} (${s.name})`).join(', ') || 'none in the profile';
     throw invalidInput('serviceId', `unknown service "${serviceIdOrName}"; this login has: ${known}`, PROVIDER);
@@ -268,17 +304,37 @@ export class PostgreenClient {
   }
 }
 
+/**
+ * Messages that say what the status means, per call. Only a job refused
+ * with 400 / 422 is "probably not compatible" (the guide's words for a job
+ * that gets no return); a 429 or 413 says so, and nothing is claimed for the
+ * statuses the guide does not explain.
+ */
 export function describePostgreenError(status: number, body: unknown, spec: RequestSpec): { message?: string; providerCode?: string; retryable?: boolean } | undefined {
+  const why = extractMessage(body);
+  const tail = why ? `: ${why}` : '';
+  const what = `${spec.method} ${spec.path}`;
+  const job = spec.path === '/jobs' && spec.method === 'POST';
   if (status === 401) return { providerCode: 'unauthorized', retryable: false };
-  if (spec.path === '/jobs' && spec.method === 'POST' && status >= 400 && status < 500) {
-    const why = extractMessage(body);
+  if (status === 429) {
+    return {
+      providerCode: 'rate_limited',
+      retryable: true,
+      message: `postgreen: ${what} was refused with HTTP 429 (too many requests)${tail}; ${job ? 'the job was not taken: send it again later' : 'try again later'}`,
+    };
+  }
+  if (!job || status < 400 || status >= 500) return undefined;
+  if (status === 400 || status === 422) {
     return {
       providerCode: 'job_refused',
       retryable: false,
-      message: `postgreen: the job was refused (HTTP ${status})${why ? `: ${why}` : ''}; the files sent are probably not compatible with the service (check boxes, service files and the PDFs)`,
+      message: `postgreen: the job was refused (HTTP ${status})${tail}; the files sent are probably not compatible with the service (check boxes, service files and the PDFs)`,
     };
   }
-  return undefined;
+  if (status === 413) return { providerCode: 'job_too_large', retryable: false, message: `postgreen: the job was refused (HTTP 413): the upload is larger than the platform accepts${tail}` };
+  if (status === 403) return { providerCode: 'forbidden', retryable: false, message: `postgreen: the job was refused (HTTP 403): this login may not create jobs for this service${tail}` };
+  if (status === 404) return { providerCode: 'not_found', retryable: false, message: `postgreen: POST /jobs was not found (HTTP 404)${tail}; check the account's base URL` };
+  return { providerCode: 'job_refused', retryable: false, message: `postgreen: the job was refused (HTTP ${status})${tail}` };
 }
 
 function checkId(value: unknown, field: string): string {
@@ -300,12 +356,12 @@ export function normalizeRequirements(input: unknown, field: string): Record<str
   return out;
 }
 
-function checkJobParameters(r: PostgreenCreateJobRequest): PostgreenJobParameters {
+function checkJobParameters(r: PostgreenCreateJobRequest): PostgreenJobParameters & { serviceId: string } {
   if (!isPlainObject(r)) throw invalidInput('job', 'must be an object', PROVIDER);
   if (typeof r.jobName !== 'string' || r.jobName.trim() === '') throw invalidInput('jobName', 'is required', PROVIDER);
   if (typeof r.serviceId !== 'string' || r.serviceId.trim() === '') throw invalidInput('serviceId', 'is required (see the services output of authenticate)', PROVIDER);
   if (typeof r.autocreateDeliveryCommand !== 'boolean') throw invalidInput('autocreateDeliveryCommand', 'must be true or false', PROVIDER);
-  const p: PostgreenJobParameters = { jobName: r.jobName, serviceId: r.serviceId, autocreateDeliveryCommand: r.autocreateDeliveryCommand };
+  const p: PostgreenJobParameters & { serviceId: string } = { jobName: r.jobName, serviceId: r.serviceId, autocreateDeliveryCommand: r.autocreateDeliveryCommand };
   if (r.packRequirements !== undefined) p.packRequirements = normalizeRequirements(r.packRequirements, 'packRequirements');
   return p;
 }
@@ -366,8 +422,8 @@ function contentTypeOf(filename: string): string {
   return 'application/octet-stream';
 }
 
-/** Ties each file to `file_main<BoxID>_<n>`, numbering per box from 0 in the order given. */
-function prepareFiles(files: PostgreenJobFile[], service: PostgreenService): PreparedFile[] {
+/** Ties each file to its multipart field (`file_main<BoxID>_<n>` by default), numbering per box from 0 in the order given. */
+function prepareFiles(files: PostgreenJobFile[], service: PostgreenService, fields: FileFieldNames): PreparedFile[] {
   const counters = new Map<string, number>();
   return files.map((f, i) => {
     const box = findBox(service, f.box, `files[${i}].box`);
@@ -376,23 +432,29 @@ function prepareFiles(files: PostgreenJobFile[], service: PostgreenService): Pre
     const filename = safeFilename(f.filename ?? (f.path ? path.basename(f.path) : undefined), `document_${i + 1}.pdf`);
     const source = f.data !== undefined ? { data: f.data } : f.stream !== undefined ? { stream: f.stream } : { path: f.path as string };
     const size = f.data !== undefined ? f.data.length : f.size;
-    return { field: `file_main${box.id}_${n}`, box: box.id, filename, contentType: f.contentType ?? contentTypeOf(filename), source, size };
+    return { field: fields.file(box, n), box: box.id, filename, contentType: f.contentType ?? contentTypeOf(filename), source, size };
   });
 }
 
 /** `serviceFile__file_<BoxID>_<n>` = serviceFileId for every preconfigured file of the service's boxes. */
-function serviceFileFields(service: PostgreenService, override?: Record<string, string[]>): Array<[string, string]> {
+function serviceFileFields(service: PostgreenService, fields: FileFieldNames, override?: Record<string, string[]>): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   if (override !== undefined) {
     if (!isPlainObject(override)) throw invalidInput('serviceFiles', 'must be {BoxID: [serviceFileId, ...]}', PROVIDER);
-    for (const [box, ids] of Object.entries(override)) {
-      if (!Array.isArray(ids) || ids.some((x) => typeof x !== 'string' || x === '')) throw invalidInput(`serviceFiles.${box}`, 'must be an array of service file ids', PROVIDER);
-      ids.forEach((id, n) => out.push([`serviceFile__file_${box}_${n}`, id]));
+    for (const [boxId, ids] of Object.entries(override)) {
+      if (!Array.isArray(ids) || ids.some((x) => typeof x !== 'string' || x === '')) throw invalidInput(`serviceFiles.${boxId}`, 'must be an array of service file ids', PROVIDER);
+      const box = service.boxes.find((b) => b.id === boxId) ?? { id: boxId, name: boxId, type: '', main: false, serviceFileIds: [] };
+      ids.forEach((id, n) => out.push([fields.serviceFile(box, n), id]));
     }
     return out;
   }
-  for (const box of service.boxes) box.serviceFileIds.forEach((id, n) => out.push([`serviceFile__file_${box.id}_${n}`, id]));
+  for (const box of service.boxes) box.serviceFileIds.forEach((id, n) => out.push([fields.serviceFile(box, n), id]));
   return out;
+}
+
+/** An option or pack group id as given: a non-empty string or a finite number (sent in that type). */
+function isWireId(x: unknown): x is PostgreenId {
+  return (typeof x === 'string' && x !== '') || (typeof x === 'number' && Number.isFinite(x));
 }
 
 function checkDeliveryCommand(c: PostgreenDeliveryCommandRequest, now: number): PostgreenDeliveryCommandRequest {
@@ -403,13 +465,16 @@ function checkDeliveryCommand(c: PostgreenDeliveryCommandRequest, now: number): 
   for (const [label, files] of Object.entries(sco)) {
     if (!isPlainObject(files)) throw invalidInput(`serviceChannelOptions.${label}`, 'must be {outputFileName: [optionId, ...]}', PROVIDER);
     for (const [file, ids] of Object.entries(files)) {
-      if (!Array.isArray(ids) || ids.some((x) => typeof x !== 'string' || x === '')) throw invalidInput(`serviceChannelOptions.${label}.${file}`, 'must be an array of option ids', PROVIDER);
+      if (!Array.isArray(ids) || !ids.every(isWireId)) throw invalidInput(`serviceChannelOptions.${label}.${file}`, 'must be an array of option ids', PROVIDER);
     }
   }
   const body: PostgreenDeliveryCommandRequest = { jobId, serviceChannelOptions: sco };
   if (c.packGroupIds !== undefined) {
     if (!Array.isArray(c.packGroupIds) || c.packGroupIds.length === 0) throw invalidInput('packGroupIds', 'must be a non-empty array (leave it out to send every pack group)', PROVIDER);
-    body.packGroupIds = c.packGroupIds.map((id, i) => checkId(id, `packGroupIds[${i}]`));
+    body.packGroupIds = c.packGroupIds.map((id, i) => {
+      checkId(id, `packGroupIds[${i}]`);
+      return id;
+    });
   }
   if (c.expectedPostDate !== undefined) {
     const d = c.expectedPostDate;

@@ -1,13 +1,13 @@
 /**
  * Turning "deliver job X with print_mode 2SIDE" into the delivery command the
- * seed shows, checked against CheckOptions' selectable options before sending:
- * option names -> ids, the channel LABEL (a channel NAME is the seed's
+ * guide shows, checked against CheckOptions' selectable options before sending:
+ * option names -> ids, the channel LABEL (a channel NAME is the guide's
  * "common error" and is refused with a clear message), output file MAIN.
  */
 import { invalidInput } from '../../core/errors';
 import { isPlainObject } from '../../core/validate';
-import { OptionLookup } from './profile';
-import { PostgreenDeliveryCommandRequest, PostgreenProfile, PostgreenSelectableOptions } from './types';
+import { idString, OptionLookup } from './profile';
+import { PostgreenDeliveryCommandRequest, PostgreenId, PostgreenProfile, PostgreenSelectableOptions } from './types';
 
 const P = 'postgreen';
 
@@ -17,9 +17,10 @@ export interface DeliveryPlanInput {
   options?: Record<string, unknown>;
   /** The channel label; default: the only one CheckOptions offers. */
   channel?: string;
-  /** Default MAIN, as the seed advises. */
+  /** Default MAIN, as the guide advises. */
   outputFile?: string;
-  packGroupIds?: string[];
+  /** Sent in the type given (numbers stay numbers). */
+  packGroupIds?: PostgreenId[];
   expectedPostDate?: number;
 }
 
@@ -41,25 +42,26 @@ export function planDelivery(input: DeliveryPlanInput, selectable: PostgreenSele
   if (packs.length === 0) {
     throw invalidInput('jobId', `no pack group of job ${input.jobId} can be delivered now (CheckOptions offers none): list the pack groups with edit packgroup and fix the NOT_ELIGIBLE ones, or wait until the job is PACK_GROUP_CREATED`, P);
   }
-  const targets = input.packGroupIds ?? packs;
+  const targets = input.packGroupIds?.map(String) ?? packs;
   for (const id of targets) {
     if (!packs.includes(id)) throw invalidInput('packGroupIds', `pack group ${id} cannot be delivered (not offered by CheckOptions; NOT_ELIGIBLE or already delivered). Deliverable: ${packs.join(', ')}`, P);
   }
   const labels = [...new Set(targets.flatMap((p) => Object.keys(selectable[p] ?? {})))];
   const label = chooseChannel(input.channel, labels, profile);
   const outputFile = input.outputFile ?? 'MAIN';
-  const offered = new Map<string, Set<string>>();
+  // Option type -> (id as text -> the id as CheckOptions gave it): the command sends it back in that type.
+  const offered = new Map<string, Map<string, PostgreenId>>();
   for (const p of targets) {
     const files = selectable[p]?.[label];
     if (!files) throw invalidInput('channel', `channel ${label} is not offered for pack group ${p}`, P);
     if (!files[outputFile]) throw invalidInput('outputFile', `output file "${outputFile}" is not offered for channel ${label}; offered: ${Object.keys(files).join(', ')} (MAIN is the one meant to be changed)`, P);
     for (const [type, ids] of Object.entries(files[outputFile])) {
-      const set = offered.get(type) ?? new Set<string>();
-      for (const id of Array.isArray(ids) ? ids : []) set.add(String(id));
-      offered.set(type, set);
+      const known = offered.get(type) ?? new Map<string, PostgreenId>();
+      for (const id of Array.isArray(ids) ? ids : []) if (!known.has(String(id))) known.set(String(id), id);
+      offered.set(type, known);
     }
   }
-  const ids: string[] = [];
+  const ids: PostgreenId[] = [];
   const options = input.options ?? {};
   if (!isPlainObject(options)) throw invalidInput('options', 'must be an object like {"print_mode": "2SIDE"}', P);
   for (const [typeName, raw] of Object.entries(options)) {
@@ -69,13 +71,14 @@ export function planDelivery(input: DeliveryPlanInput, selectable: PostgreenSele
     if (typeof value !== 'string' || value === '') throw invalidInput(`options.${typeName}`, 'must be an option value such as "2SIDE"', P);
     const id = lookup.optionId(type.name, value);
     if (!id) throw invalidInput(`options.${typeName}`, `unknown value "${value}"; known: ${lookup.valuesOf(type.id).map((o) => o.value).join(', ')}`, P);
-    const allowed = offered.get(type.id) ?? offered.get(type.name);
+    const allowed = offered.get(String(type.id)) ?? offered.get(type.name);
     if (!allowed) throw invalidInput(`options.${typeName}`, `${type.name} cannot be set on channel ${label}, output file ${outputFile}`, P);
-    if (!allowed.has(id)) {
-      const names = [...allowed].map((x) => lookup.option(x)?.value ?? x).join(', ');
+    const sent = allowed.get(String(id));
+    if (sent === undefined) {
+      const names = [...allowed.values()].map((x) => lookup.option(x)?.value ?? idString(x)).join(', ');
       throw invalidInput(`options.${typeName}`, `"${value}" is not selectable for channel ${label}; selectable: ${names}`, P);
     }
-    ids.push(id);
+    ids.push(sent);
   }
   const command: PostgreenDeliveryCommandRequest = { jobId: input.jobId, serviceChannelOptions: { [label]: { [outputFile]: ids } } };
   if (input.packGroupIds) command.packGroupIds = input.packGroupIds;

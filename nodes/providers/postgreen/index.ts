@@ -2,6 +2,8 @@
 export { PostgreenClient, POSTGREEN_DEFAULT_BASE_URL } from './client';
 export * from './types';
 export { OptionLookup, parseProfile, parseOptions, parseOptionTypes, catalogueView } from './profile';
-export { eligibilityProblems, trackingNumber, trackingFiles, notEligibleCount } from './parse';
+export { eligibilityProblems, trackingNumber, trackingFiles, notEligibleCount, packGroupSummary } from './parse';
 export { planDelivery } from './delivery';
-export { postgreenCapabilities, parseShipmentEvent } from './capabilities';
+export { postgreenCapabilities, postgreenChoices, parseShipmentEvent } from './capabilities';
+export { shipmentStatus, SHIPMENT_STATUS_LABELS, ShipmentStatus } from './shipment-status';
+export { POSTGREEN_OPERATIONS } from './operations';

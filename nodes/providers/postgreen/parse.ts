@@ -71,6 +71,19 @@ export function eligibilityProblems(pg: PostgreenPackGroup): string[] {
   return out;
 }
 
+export interface PackGroupSummary {
+  id: string;
+  status: string;
+  eligible: boolean;
+  problems: string[];
+  packRequirements?: PostgreenPackGroup['packRequirements'];
+}
+
+/** A pack group as a flow reads it: its status, whether it can be delivered, its problems as sentences. */
+export function packGroupSummary(g: PostgreenPackGroup): PackGroupSummary {
+  return { id: g.id, status: g.status, eligible: g.status !== 'NOT_ELIGIBLE', problems: eligibilityProblems(g), packRequirements: g.packRequirements };
+}
+
 function parseMetadata(v: unknown): PostgreenShipmentMetadata[] {
   const list = Array.isArray(v) ? v : isObj(v) ? Object.values(v) : [];
   return list.filter(isObj).filter((m) => typeof m.name === 'string') as PostgreenShipmentMetadata[];

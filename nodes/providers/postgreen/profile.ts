@@ -5,6 +5,7 @@
  */
 import {
   PostgreenBox,
+  PostgreenId,
   PostgreenBoxRaw,
   PostgreenChannel,
   PostgreenChannelRaw,
@@ -26,6 +27,19 @@ export function idString(v: unknown): string | undefined {
   if (typeof v === 'string' && v.trim() !== '') return v;
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   return undefined;
+}
+
+/** An id as it came (string or number), or undefined. */
+export function idValue(v: unknown): PostgreenId | undefined {
+  if (typeof v === 'string' && v.trim() !== '') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  return undefined;
+}
+
+/** Ids compare by their text: 77002 and "77002" are the same option. */
+export function sameId(a: unknown, b: unknown): boolean {
+  const x = idString(a);
+  return x !== undefined && x === idString(b);
 }
 
 /** `x`, `{result: x}` or `{result: {result: x}}` -> x. */
@@ -71,7 +85,7 @@ function parseBox(raw: PostgreenBoxRaw): PostgreenBox | undefined {
 }
 
 export function parseService(raw: PostgreenServiceRaw): PostgreenService | undefined {
-  const id = idString(raw.id) ?? idString(raw.serviceId);
+  const id = idValue(raw.id) ?? idValue(raw.serviceId);
   if (!id) return undefined;
   const props = isObj(raw.properties) ? raw.properties : {};
   const boxesRaw = asList<PostgreenBoxRaw>(props.boxes ?? raw.boxes).filter(isObj);
@@ -82,7 +96,7 @@ export function parseService(raw: PostgreenServiceRaw): PostgreenService | undef
   for (const c of channelsRaw.filter(isObj).map(parseChannel)) {
     if (c && !channels.some((x) => x.label === c.label)) channels.push(c);
   }
-  return { id, name: idString(raw.name) ?? id, boxes, channels };
+  return { id, name: idString(raw.name) ?? String(id), boxes, channels };
 }
 
 export function parseProfile(body: unknown): PostgreenProfile {
@@ -100,7 +114,7 @@ export function parseOptionTypes(body: unknown): PostgreenOptionType[] {
   const out: PostgreenOptionType[] = [];
   for (const t of asList<Obj>(list)) {
     if (!isObj(t)) continue;
-    const id = idString(t.id);
+    const id = idValue(t.id);
     const name = idString(t.name);
     if (id && name) out.push({ ...t, id, name });
   }
@@ -109,7 +123,7 @@ export function parseOptionTypes(body: unknown): PostgreenOptionType[] {
 
 /**
  * Options come either as an array of `{id, value, optionType}` entries, or
- * (as the seed describes: "the object named with the print_mode id") as an
+ * (as the guide describes: "the object named with the print_mode id") as an
  * object keyed by option type id whose values are the option lists.
  */
 export function parseOptions(body: unknown): PostgreenOption[] {
@@ -117,10 +131,10 @@ export function parseOptions(body: unknown): PostgreenOption[] {
   const out: PostgreenOption[] = [];
   const add = (o: unknown, typeFallback?: string): void => {
     if (!isObj(o)) return;
-    const id = idString(o.id);
+    const id = idValue(o.id);
     const value = idString(o.value) ?? idString(o.name);
     const typeRaw = o.optionType ?? o.type ?? o.typeId ?? o.optionTypeId;
-    const typeId = idString(isObj(typeRaw) ? typeRaw.id : typeRaw) ?? typeFallback;
+    const typeId = idValue(isObj(typeRaw) ? typeRaw.id : typeRaw) ?? typeFallback;
     if (id && value && typeId) out.push({ ...o, id, value, typeId });
   };
   if (Array.isArray(data)) {
@@ -141,23 +155,23 @@ export class OptionLookup {
 
   type(nameOrId: string): PostgreenOptionType | undefined {
     const t = this.catalogue.types;
-    return t.find((x) => x.name === nameOrId) ?? t.find((x) => x.id === nameOrId) ?? t.find((x) => x.name.toLowerCase() === nameOrId.toLowerCase());
+    return t.find((x) => x.name === nameOrId) ?? t.find((x) => sameId(x.id, nameOrId)) ?? t.find((x) => x.name.toLowerCase() === nameOrId.toLowerCase());
   }
 
-  valuesOf(typeId: string): PostgreenOption[] {
-    return this.catalogue.options.filter((o) => o.typeId === typeId);
+  valuesOf(typeId: PostgreenId): PostgreenOption[] {
+    return this.catalogue.options.filter((o) => sameId(o.typeId, typeId));
   }
 
-  /** The option id of `print_mode` = `2SIDE`, or undefined. */
-  optionId(typeName: string, value: string): string | undefined {
+  /** The option id of `print_mode` = `2SIDE` (as the platform sent it), or undefined. */
+  optionId(typeName: string, value: string): PostgreenId | undefined {
     const type = this.type(typeName);
     if (!type) return undefined;
     const values = this.valuesOf(type.id);
-    return (values.find((o) => o.value === value) ?? values.find((o) => o.id === value) ?? values.find((o) => o.value.toLowerCase() === value.toLowerCase()))?.id;
+    return (values.find((o) => o.value === value) ?? values.find((o) => sameId(o.id, value)) ?? values.find((o) => o.value.toLowerCase() === value.toLowerCase()))?.id;
   }
 
-  option(id: string): PostgreenOption | undefined {
-    return this.catalogue.options.find((o) => o.id === id);
+  option(id: PostgreenId): PostgreenOption | undefined {
+    return this.catalogue.options.find((o) => sameId(o.id, id));
   }
 }
 
@@ -165,14 +179,14 @@ export class OptionLookup {
 export function catalogueView(c: PostgreenOptionCatalogue): {
   optionTypes: PostgreenOptionType[];
   options: PostgreenOption[];
-  optionsByName: Record<string, { typeId: string; values: Record<string, string> }>;
+  optionsByName: Record<string, { typeId: PostgreenId; values: Record<string, PostgreenId> }>;
 } {
-  const optionsByName: Record<string, { typeId: string; values: Record<string, string> }> = {};
+  const optionsByName: Record<string, { typeId: PostgreenId; values: Record<string, PostgreenId> }> = {};
   const unsafe = new Set(['__proto__', 'constructor', 'prototype']);
   for (const t of c.types) {
     if (unsafe.has(t.name)) continue;
-    const values: Record<string, string> = {};
-    for (const o of c.options) if (o.typeId === t.id && !unsafe.has(o.value)) values[o.value] = o.id;
+    const values: Record<string, PostgreenId> = {};
+    for (const o of c.options) if (sameId(o.typeId, t.id) && !unsafe.has(o.value)) values[o.value] = o.id;
     optionsByName[t.name] = { typeId: t.id, values };
   }
   return { optionTypes: c.types, options: c.options, optionsByName };

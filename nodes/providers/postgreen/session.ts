@@ -7,6 +7,7 @@ import { FulfillmentError } from '../../core/errors';
 import { HttpClient } from '../../core/http';
 import { requireCredential } from '../../core/auth';
 import { parseProfile, tokenFromBody } from './profile';
+import { AUTHENTICATE_ANSWER } from './shapes';
 import { PostgreenAuthenticateRequest, PostgreenProfile } from './types';
 
 export const PROVIDER = 'postgreen';
@@ -70,29 +71,36 @@ export class PostgreenSession {
     };
     this.http.redactor.add(body.password);
     this.authentications++;
+    const spec = {
+      method: 'POST' as const,
+      path: '/authentication/authenticate',
+      json: body,
+      noAuth: true,
+      // A login creates nothing: safe to repeat after a dropped connection.
+      safeToRetry: true,
+      describeBody: { login: body.login, password: '***', withProfileDetail: true },
+      // Read as text: the pages do not say whether the token comes as JSON, as a bare body or in the header.
+      responseType: 'text' as const,
+    };
     let res;
     try {
-      res = await this.http.request<unknown>({
-        method: 'POST',
-        path: '/authentication/authenticate',
-        json: body,
-        noAuth: true,
-        // A login creates nothing: safe to repeat after a dropped connection.
-        safeToRetry: true,
-        describeBody: { login: body.login, password: '***', withProfileDetail: true },
-      });
+      res = await this.http.request<string>(spec);
     } catch (e) {
       if (e instanceof FulfillmentError && (e.status === 401 || e.status === 403)) {
         throw new FulfillmentError({ ...fieldsOf(e), providerCode: 'login_refused', message: `postgreen: the login or password was refused (HTTP ${e.status}); check the account's credentials` });
       }
       throw e;
     }
-    const token = res.headers[AUTH_HEADER.toLowerCase()] || tokenFromBody(res.data);
+    const headerToken = res.headers[AUTH_HEADER.toLowerCase()];
+    const parsed = authenticateBody(res.data, headerToken);
+    if (parsed === UNREADABLE) throw this.http.unreadableAnswer(spec, res.status, 'it is neither JSON nor a token', res.data, res.requestId);
+    const data = this.http.checkAnswer(AUTHENTICATE_ANSWER, parsed, spec, res.status, res.requestId);
+    const token = res.headers[AUTH_HEADER.toLowerCase()] || (typeof data === 'string' ? data : tokenFromBody(data));
     if (!token) {
-      throw new FulfillmentError({ provider: PROVIDER, kind: 'malformed_response', message: 'postgreen: authenticate answered without a token (neither an X-Auth-Token header nor a body token)', response: this.http.redactor.data(res.data) });
+      throw new FulfillmentError({ provider: PROVIDER, kind: 'malformed_response', status: res.status, message: 'postgreen: authenticate answered without a token (neither an X-Auth-Token header nor a body token)', response: this.http.redactor.data(data) });
     }
     this.http.redactor.add(token);
-    const state: SessionState = { token, profile: parseProfile(res.data), raw: res.data, at: Date.now() };
+    const state: SessionState = { token, profile: parseProfile(data), raw: data, at: Date.now() };
     const previous = this.current;
     this.current = state;
     // A forced re-authentication leaves the old token alive on the server: log it out ("clean and logout").
@@ -117,6 +125,23 @@ export class PostgreenSession {
     this.current = undefined;
     if (!state) return false;
     return this.logoutToken(state.token);
+  }
+}
+
+const UNREADABLE = Symbol('unreadable');
+
+/**
+ * The authenticate body: JSON (an object, or a quoted token), a bare token, or
+ * nothing. With the token in the header, a body that is not JSON is ignored.
+ */
+function authenticateBody(text: string, headerToken: string | undefined): unknown {
+  const t = text.trim();
+  if (t === '') return undefined;
+  try {
+    return JSON.parse(t) as unknown;
+  } catch {
+    if (headerToken) return undefined;
+    return /^[\w.~+/=-]{8,4096}$/.test(t) ? t : UNREADABLE;
   }
 }
 

@@ -1,9 +1,12 @@
 /**
- * Request and response shapes of PostGreen on the Nirva platform (seed 001).
- * The seed names fields but shows few whole answers, so response types keep
+ * Request and response shapes of PostGreen on the Nirva platform (the provider's guide, api-advanced.html).
+ * The guide names fields but shows few whole answers, so response types keep
  * the named fields typed and let the rest pass through as given.
  */
 import { Readable } from 'stream';
+
+/** An id as the platform sent it: numbers stay numbers when they go back. */
+export type PostgreenId = string | number;
 
 /** POST /authentication/authenticate */
 export interface PostgreenAuthenticateRequest {
@@ -71,13 +74,14 @@ export interface PostgreenBox {
 export interface PostgreenChannel {
   /** What deliveries use (`serviceChannelOptions` keys). */
   label: string;
-  /** Shown to people; sending it instead of the label is the seed's "common error". */
+  /** Shown to people; sending it instead of the label is the guide's "common error". */
   name?: string;
   outputFiles: string[];
 }
 
 export interface PostgreenService {
-  id: string;
+  /** As the profile gives it (a number stays a number in the job's parameters). */
+  id: PostgreenId;
   name: string;
   boxes: PostgreenBox[];
   channels: PostgreenChannel[];
@@ -89,17 +93,19 @@ export interface PostgreenProfile {
 
 /** GET options/type: one entry per channel option type (print_mode, print_color, envelope type...). */
 export interface PostgreenOptionType {
-  id: string;
+  /** As the platform sent it. */
+  id: PostgreenId;
   name: string;
   [field: string]: unknown;
 }
 
 /** GET options: a value of an option type (1SIDE, 2SIDE...). */
 export interface PostgreenOption {
-  id: string;
+  /** As the platform sent it: sent back in the same type. */
+  id: PostgreenId;
   value: string;
   /** The option type id it belongs to. */
-  typeId: string;
+  typeId: PostgreenId;
   [field: string]: unknown;
 }
 
@@ -108,7 +114,7 @@ export interface PostgreenOptionCatalogue {
   options: PostgreenOption[];
 }
 
-/** The `@type: exv.Value` wrapper the seed shows for pack requirements. */
+/** The `@type: exv.Value` wrapper the guide shows for pack requirements. */
 export interface PostgreenValue {
   '@type': string;
   value: unknown;
@@ -118,7 +124,7 @@ export interface PostgreenValue {
 /** The `parameters` part of POST /jobs. */
 export interface PostgreenJobParameters {
   jobName: string;
-  serviceId: string;
+  serviceId: PostgreenId;
   autocreateDeliveryCommand: boolean;
   /** Mail-merge: e.g. `{POSTAL_ADDRESS_RECIPIENT: {"@type": "exv.Value", value: "NAME\nSTREET\nZIP CITY"}}`. */
   packRequirements?: Record<string, PostgreenValue>;
@@ -137,12 +143,15 @@ export interface PostgreenJobFile {
   size?: number;
 }
 
-export interface PostgreenCreateJobRequest extends PostgreenJobParameters {
+export interface PostgreenCreateJobRequest extends Omit<PostgreenJobParameters, 'serviceId'> {
+  /** The service id (or name) of the profile. */
+  serviceId: string;
   files: PostgreenJobFile[];
   /** Override the preconfigured service files per box: `{BoxID: [serviceFileId, ...]}`. Default: from the profile. */
   serviceFiles?: Record<string, string[]>;
 }
 
+/** PACK_GROUP_CREATED: pack groups made; CREATED: done (its deliveries exist); PROCESSING_ERROR: the files are not correct. */
 export type PostgreenJobStatus = 'PACK_GROUP_CREATED' | 'CREATED' | 'PROCESSING_ERROR' | string;
 
 /** The answer of POST /jobs and GET /jobs/{jobId}. */
@@ -198,7 +207,8 @@ export interface PostgreenShipmentMetadata {
 
 export interface PostgreenShipment {
   id: string;
-  status?: string;
+  /** The numeric shipment status of the API appendix (see shipment-status.ts), or whatever the platform sent. */
+  status?: unknown;
   metadata?: PostgreenShipmentMetadata[];
   [field: string]: unknown;
 }
@@ -215,7 +225,7 @@ export interface PostgreenDelivery {
 }
 
 /** `selectableOptions[packId][channelLabel][outputFileName][optionTypeId] = [optionId, ...]` */
-export type PostgreenSelectableOptions = Record<string, Record<string, Record<string, Record<string, string[]>>>>;
+export type PostgreenSelectableOptions = Record<string, Record<string, Record<string, Record<string, PostgreenId[]>>>>;
 
 /** POST /deliveries/CheckOptions?jobId=.. */
 export interface PostgreenCheckOptionsResponse {
@@ -226,9 +236,9 @@ export interface PostgreenCheckOptionsResponse {
 /** POST /deliveries/commands */
 export interface PostgreenDeliveryCommandRequest {
   jobId: string;
-  packGroupIds?: string[];
-  /** `{channelLabel: {outputFileName: [optionId, ...]}}` */
-  serviceChannelOptions: Record<string, Record<string, string[]>>;
+  packGroupIds?: PostgreenId[];
+  /** `{channelLabel: {outputFileName: [optionId, ...]}}`, ids in the type the platform gave them. */
+  serviceChannelOptions: Record<string, Record<string, PostgreenId[]>>;
   /** Epoch ms, in the future, before the channel cut-off. */
   expectedPostDate?: number;
 }
@@ -239,19 +249,31 @@ export interface PostgreenDeliveryCommand {
 
 export type PostgreenEventType = 'SHIPMENT_STATUS' | 'TRACKING_TEXT' | 'TRACKING_FILE';
 
-/** A shipment webhook, as PostGreen posts it (and re-posts every 15 minutes for 48 hours until it gets a 200). */
+/**
+ * A shipment webhook as the API appendix shows it (PostGreen re-posts it every
+ * 15 minutes for 48 hours until it gets a 200 OK). Kept as received.
+ */
 export interface PostgreenShipmentEvent {
-  eventType: PostgreenEventType;
-  shipmentId: string;
-  name: string;
+  eventType: PostgreenEventType | string;
+  shipmentId?: PostgreenId;
+  shipmentExternalId?: PostgreenId | null;
+  /** The tracking type (e.g. TRACKING, ACKN); null for SHIPMENT_STATUS. */
+  name?: string | null;
+  /** SHIPMENT_STATUS: the numeric shipment status; TRACKING_TEXT: the text (e.g. a registration number); TRACKING_FILE: the original file name. */
   value?: unknown;
-  serverTimestamp: number;
-  eventDate: number;
+  /** When the platform processed the event (epoch ms). */
+  serverTimestamp?: number | null;
+  /** When it happened, as an external provider gave it (epoch ms), or null. */
+  eventDate?: number | null;
   [field: string]: unknown;
 }
 
 export interface PostgreenClientOptions {
   baseUrl?: string;
+  /** Multipart name of an uploaded file: `{box}` box id, `{name}` box name, `{n}` counter. Default `file_main{box}_{n}`. */
+  fileField?: string;
+  /** Multipart name of a preconfigured service file. Default `serviceFile__file_{box}_{n}`. */
+  serviceFileField?: string;
   login: string;
   password: string;
   timeoutMs?: number;

@@ -28,7 +28,7 @@ export const proboDescriptor: ProviderDescriptor<ProboClient> = {
       key: 'authScheme',
       type: 'select',
       default: 'bearer',
-      label: { 'en-US': 'Auth scheme', de: 'Authentifizierung', nl: 'Authenticatie', fr: "Schéma d'authentification" },
+      label: { 'en-US': 'Auth scheme', de: 'Authentifizierung', nl: 'Authenticatie', fr: 'Authentification' },
       options: [
         { value: 'bearer', label: same('Bearer') },
         { value: 'basic', label: same('Basic') },
@@ -40,7 +40,7 @@ export const proboDescriptor: ProviderDescriptor<ProboClient> = {
     result: false,
     status: [{ name: 'order', label: { 'en-US': 'order', de: 'Auftrag', nl: 'order', fr: 'commande' }, defaultIntervalMs: 30 * 60_000 }],
     callback: [
-      { name: 'uploader', label: { 'en-US': 'uploader session', de: 'Upload-Sitzung', nl: 'uploadsessie', fr: 'session de téléversement' } },
+      { name: 'uploader', label: { 'en-US': 'uploader session', de: 'Uploader-Sitzung', nl: 'uploadersessie', fr: "session d'upload" } },
       { name: 'order', label: { 'en-US': 'order status', de: 'Auftragsstatus', nl: 'orderstatus', fr: 'état de commande' } },
     ],
     operations: [],

@@ -1,0 +1,173 @@
+import assert from 'assert';
+import { helper, allNodes, collect, accountNode, catchTo } from '../support/red';
+import { Sandbox } from '../../sandbox/server';
+import { samplePdf } from '../../sandbox/pdf';
+import { SANDBOX_OPTIONS as O, SANDBOX_SERVICE as S } from '../../sandbox/providers/postgreen';
+import { PostgreenClient } from '../../nodes/providers/postgreen/client';
+import { FulfillmentError } from '../../nodes/core/errors';
+
+const CREDS = { acc: { username: 'pg-user', password: 'pg-secret-789' } };
+const PDF = samplePdf(['Dear customer', 'This is a letter.']);
+type Msg = Record<string, unknown>;
+type ErrorMsg = { message: string; code: string; cause: Record<string, unknown> };
+
+/** What goes over the wire, as PostGreen's pages show it: field names, id types, verbs, answers and the messages for each status. */
+describe('PostGreen on the wire against the sandbox', function () {
+  this.timeout(30_000);
+  let sandbox: Sandbox;
+
+  beforeEach(async () => {
+    sandbox = new Sandbox();
+    await sandbox.start();
+  });
+  afterEach(async () => {
+    await helper.unload();
+    await sandbox.stop();
+  });
+
+  function flow(account: Record<string, unknown> = {}): Msg[] {
+    return [
+      { id: 'f1', type: 'tab' },
+      accountNode('acc', 'postgreen', sandbox.providerUrl('postgreen'), account),
+      { id: 'auth', type: 'fulfillment-authenticate', z: 'f1', account: 'acc', wires: [['profile']] },
+      { id: 'createJob', type: 'fulfillment-create-job', z: 'f1', account: 'acc', mode: 'classic', service: S.id, serviceType: 'str', jobName: 'letters', jobNameType: 'str', wires: [['created']] },
+      { id: 'delivery', type: 'fulfillment-create-delivery', z: 'f1', account: 'acc', channel: '', channelType: 'str', outputFile: 'MAIN', options: '{"print_mode":"2SIDE","print_color":"BW"}', optionsType: 'json', wires: [['delivered']] },
+      ...['profile', 'created', 'delivered'].map((id) => ({ id, type: 'helper', z: 'f1' })),
+      ...catchTo(),
+    ];
+  }
+
+  async function createdJob(): Promise<string> {
+    const created = collect('created');
+    helper.getNode('createJob')?.receive({ payload: PDF });
+    const [c] = await created.wait(1);
+    return String(c.jobId);
+  }
+
+  it('sends option ids back in the type they came in (numbers stay numbers)', async () => {
+    await helper.load(allNodes(), flow(), CREDS);
+    const jobId = await createdJob();
+    const delivered = collect('delivered');
+    helper.getNode('delivery')?.receive({ payload: jobId });
+    const [d] = await delivered.wait(1);
+    const sent = (sandbox.postgreen.commands[0] as { serviceChannelOptions: Record<string, Record<string, unknown[]>> }).serviceChannelOptions;
+    assert.deepStrictEqual(sent, { [S.channelLabel]: { MAIN: [O['2SIDE'], O.BW] } });
+    assert.ok(sent[S.channelLabel].MAIN.every((x) => typeof x === 'number'), 'the platform gave numbers');
+    assert.deepStrictEqual(d.deliveryCommand, sandbox.postgreen.commands[0]);
+  });
+
+  for (const [pattern, expected] of [
+    ['file_main{box}_{n}', `file_main${S.mainBox}_0`],
+    ['file__file_{box}_{n}', `file__file_${S.mainBox}_0`],
+    ['file_file__{name}_{n}', 'file_file__Letters_0'],
+  ] as const) {
+    it(`names uploaded files as the account says: ${pattern}`, async () => {
+      await helper.load(allNodes(), flow({ fileField: pattern }), CREDS);
+      await createdJob();
+      const [fields] = sandbox.postgreen.jobUploads;
+      assert.deepStrictEqual(fields, ['parameters', `serviceFile__file_${S.annexBox}_0`, expected]);
+    });
+  }
+
+  it('refuses a file field name without a counter as a configuration error, before any upload', async () => {
+    await helper.load(allNodes(), flow({ fileField: 'file_main{box}' }), CREDS);
+    const errors = collect('errors');
+    helper.getNode('createJob')?.receive({ payload: PDF });
+    const [e] = await errors.wait(1);
+    assert.match((e.error as ErrorMsg).message, /file field name "file_main\{box\}" must hold \{n\}/);
+    assert.strictEqual(sandbox.postgreen.jobUploads.length, 0);
+  });
+
+  it('reads the option catalogue with GET, and with POST where the platform answers GET with 405', async () => {
+    sandbox.postgreen.optionMethods = ['POST'];
+    await helper.load(allNodes(), flow(), CREDS);
+    const profile = collect('profile');
+    helper.getNode('auth')?.receive({ payload: '' });
+    const [p] = await profile.wait(1);
+    assert.strictEqual((p.payload as { optionsByName: Record<string, { values: Record<string, unknown> }> }).optionsByName.print_mode.values['2SIDE'], O['2SIDE']);
+    assert.strictEqual(sandbox.count('/postgreen/options/type', 'GET'), 1, 'GET once, then POST only');
+    assert.strictEqual(sandbox.count('/postgreen/options', 'POST'), 2);
+  });
+
+  it('create job: each status has its own message (429 is not "files not compatible")', async () => {
+    await helper.load(allNodes(), flow(), CREDS);
+    const errors = collect('errors');
+    const cases: Array<[number, RegExp, string]> = [
+      [429, /HTTP 429 \(too many requests\).*the job was not taken: send it again later/, 'rate_limited'],
+      [413, /HTTP 413\): the upload is larger than the platform accepts/, 'job_too_large'],
+      [403, /HTTP 403\): this login may not create jobs/, 'forbidden'],
+      [400, /HTTP 400\).*probably not compatible with the service/, 'job_refused'],
+    ];
+    for (const [i, [status]] of cases.entries()) {
+      sandbox.fault({ method: 'POST', path: '/postgreen/jobs', fault: { type: 'status', status, body: { message: 'refused by the test' } }, times: 1 });
+      helper.getNode('createJob')?.receive({ payload: samplePdf([`letter ${i}`]) });
+      await errors.wait(i + 1);
+    }
+    errors.messages.forEach((m, i) => {
+      const err = m.error as ErrorMsg;
+      assert.match(err.message, cases[i][1]);
+      assert.strictEqual(err.cause.providerCode, cases[i][2]);
+      if (cases[i][0] !== 400) assert.doesNotMatch(err.message, /compatible/);
+    });
+  });
+
+  it('create delivery: an answer of no documented shape is outcome_unknown, never a success', async () => {
+    await helper.load(allNodes(), flow(), CREDS);
+    const jobId = await createdJob();
+    const errors = collect('errors');
+    const delivered = collect('delivered');
+    sandbox.fault({ method: 'POST', path: '/postgreen/deliveries/commands', fault: { type: 'malformed', body: '{"unexpected": true}' }, times: 1 });
+    helper.getNode('delivery')?.receive({ payload: jobId });
+    const [e] = await errors.wait(1);
+    const err = e.error as ErrorMsg;
+    assert.strictEqual(err.code, 'outcome_unknown');
+    assert.strictEqual(err.cause.providerCode, 'answer_unreadable');
+    assert.match(err.message, /accepted POST \/deliveries\/commands .* cannot be read/);
+    assert.strictEqual(delivered.messages.length, 0);
+  });
+
+  it('create job: an answer of no documented shape is outcome_unknown and the repeat guard keeps the job', async () => {
+    await helper.load(allNodes(), flow(), CREDS);
+    const errors = collect('errors');
+    sandbox.fault({ method: 'POST', path: '/postgreen/jobs', fault: { type: 'malformed', body: '{"result": {"accepted": true}}' }, times: 1 });
+    helper.getNode('createJob')?.receive({ payload: PDF });
+    const [e] = await errors.wait(1);
+    assert.strictEqual((e.error as ErrorMsg).code, 'outcome_unknown');
+    helper.getNode('createJob')?.receive({ payload: PDF });
+    const all = await errors.wait(2);
+    assert.strictEqual((all[1].error as ErrorMsg).code, 'duplicate');
+    assert.strictEqual(sandbox.count('/postgreen/jobs', 'POST'), 1);
+  });
+
+  it('client: reads every documented variant (bare lists, wrapped lists, no return) and refuses the rest as malformed', async () => {
+    const client = new PostgreenClient({ baseUrl: sandbox.providerUrl('postgreen'), login: 'u', password: 'p', timeoutMs: 5000 });
+    try {
+      const job = await client.createJob({ jobName: 'v', serviceId: S.id, autocreateDeliveryCommand: true, files: [{ data: PDF }] });
+      sandbox.fault({ method: 'GET', path: '/postgreen/options/type', fault: { type: 'malformed', body: '[{"id": 1, "name": "print_mode"}]' }, times: 1 });
+      assert.deepStrictEqual(await client.optionTypes(), [{ id: 1, name: 'print_mode' }]);
+      sandbox.fault({ method: 'GET', path: '/postgreen/deliveries', fault: { type: 'malformed', body: '' }, times: 1 });
+      assert.deepStrictEqual(await client.deliveries(job.jobId), [], 'an empty body is "no return"');
+      sandbox.fault({ method: 'GET', path: '/postgreen/deliveries', fault: { type: 'malformed', body: '{"deliveries": [{"deliveryId": 5, "status": "READY"}]}' }, times: 1 });
+      assert.deepStrictEqual((await client.deliveries(job.jobId)).map((d) => [d.id, d.status]), [['5', 'READY']]);
+      sandbox.fault({ method: 'GET', path: `/postgreen/jobs/${job.jobId}`, fault: { type: 'malformed', body: '{"job": {"id": 9, "status": "CREATED"}}' }, times: 1 });
+      assert.strictEqual((await client.getJob(job.jobId)).status, 'CREATED');
+      sandbox.fault({ method: 'GET', path: `/postgreen/jobs/${job.jobId}`, fault: { type: 'malformed', body: '{"unexpected": true}' }, times: 3 });
+      await assert.rejects(client.getJob(job.jobId), (e: unknown) => e instanceof FulfillmentError && e.kind === 'malformed_response' && /documented shape/.test(e.message));
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('client: takes the token from a bare body when there is no header', async () => {
+    const client = new PostgreenClient({ baseUrl: sandbox.providerUrl('postgreen'), login: 'u', password: 'p', timeoutMs: 5000 });
+    try {
+      sandbox.fault({ method: 'POST', path: '/postgreen/authentication/authenticate', fault: { type: 'malformed', body: 'not-a-known-token-123', contentType: 'text/plain' }, times: 1 });
+      await client.authenticate();
+      assert.strictEqual(client.session.token, 'not-a-known-token-123');
+      sandbox.fault({ method: 'POST', path: '/postgreen/authentication/authenticate', fault: { type: 'malformed', body: '<html>maintenance</html>', contentType: 'text/html' }, times: 3 });
+      await assert.rejects(client.authenticate(), (e: unknown) => e instanceof FulfillmentError && e.kind === 'malformed_response' && /neither JSON nor a token/.test(e.message));
+    } finally {
+      await client.close();
+    }
+  });
+});
