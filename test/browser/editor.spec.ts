@@ -53,6 +53,9 @@ function readExamples(): FlowNode[] {
 const examples = readExamples();
 const ours = examples.filter((n) => types.includes(n.type));
 const ACCOUNT = 'fulfillment-account';
+/** Config nodes: not in the palette, and their help has no Inputs or Outputs. */
+const CONFIG_TYPES = [ACCOUNT, 'fulfillment-shared-state'];
+const SHARED_STATE_ID = 'browser-shared-state';
 
 /** What the account dialog must show per provider (rows of the dialog). */
 const ACCOUNT_FIELDS: Record<string, string[]> = {
@@ -86,6 +89,8 @@ describe('editor in a real browser (chromium)', function () {
       if (n.type === ACCOUNT && n.provider && SANDBOX_CREDENTIALS[n.provider]) creds[n.id] = SANDBOX_CREDENTIALS[n.provider];
       if (n.type === 'fulfillment-callback') creds[n.id] = { secret: SANDBOX_CALLBACK_SECRET };
     }
+    // A shared state nobody uses (it connects only when a node needs it): for its dialog.
+    flows.push({ id: SHARED_STATE_ID, type: 'fulfillment-shared-state', url: 'redis://127.0.0.1:6379' } as FlowNode);
     const userDir = makeUserDir(flows, creds);
     // No flow-library catalogue: the browser stays on loopback. ACE instead of
     // Monaco: no dialog here has a code editor, and Monaco triples the load time.
@@ -150,8 +155,8 @@ describe('editor in a real browser (chromium)', function () {
     }, types);
     noBrowserErrors();
     for (const s of seen) {
-      if (s.type === ACCOUNT) {
-        assert.strictEqual(s.category, 'config', 'the account is a config node');
+      if (CONFIG_TYPES.includes(s.type)) {
+        assert.strictEqual(s.category, 'config', `${s.type} is a config node`);
         continue;
       }
       assert.strictEqual(s.category, 'fulfillment', `${s.type}: category`);
@@ -182,7 +187,7 @@ describe('editor in a real browser (chromium)', function () {
         const help = await showHelp(page, t);
         assert.ok(help.text.length > 80, `${t}: help text (${help.text.slice(0, 60)})`);
         assert.doesNotMatch(help.text, /^None$|no information available/i);
-        if (t !== ACCOUNT) {
+        if (!CONFIG_TYPES.includes(t)) {
           assert.ok(help.headings.includes('Inputs') || help.headings.includes('Outputs'), `${t}: Inputs/Outputs headings, got ${help.headings.join(', ')}`);
         }
         noBrowserErrors();
@@ -209,6 +214,40 @@ describe('editor in a real browser (chromium)', function () {
       await closeDialog(page, kind, 'cancel');
       const provider = await page.evaluate((id: string) => RED.nodes.node(id).provider, account.id);
       assert.strictEqual(provider, account.provider, 'cancel leaves the account as it was');
+      noBrowserErrors();
+    });
+  });
+
+  describe('shared state dialog', () => {
+    async function saveUrl(url: string): Promise<{ inputError: boolean; valid: boolean; errors: string[] }> {
+      const kind = await openDialog(page, SHARED_STATE_ID);
+      const inputError = await page.evaluate((v: string) => $('#node-config-input-url').val(v).trigger('change').hasClass('input-error'), url);
+      await closeDialog(page, kind, 'ok');
+      const node = await page.evaluate((id: string) => ({ valid: RED.nodes.node(id).valid as boolean, errors: (RED.nodes.node(id).validationErrors || []) as string[] }), SHARED_STATE_ID);
+      return { inputError, ...node };
+    }
+
+    it('opens; refuses a password written into the URL with a reason; accepts ${REDIS_URL}; the account offers it', async () => {
+      const kind = await openDialog(page, SHARED_STATE_ID);
+      await screenshotDialog(page, path.join(shots, 'fulfillment-shared-state.png'));
+      const fields = await page.evaluate(() => ['url', 'password', 'prefix'].filter((f) => $('#node-config-input-' + f).is(':visible')));
+      assert.deepStrictEqual(fields, ['url', 'password', 'prefix']);
+      assert.strictEqual(await page.evaluate(() => $('#node-config-input-password').attr('type')), 'password');
+      await closeDialog(page, kind, 'cancel');
+      const bad = await saveUrl('redis://app:hunter2@cache:6379');
+      assert.strictEqual(bad.valid, false);
+      assert.ok(bad.inputError, 'the URL is outlined red');
+      assert.ok(bad.errors.some((e) => /Password field/.test(e)), bad.errors.join('; '));
+      const env = await saveUrl('${REDIS_URL}');
+      assert.strictEqual(env.valid, true, env.errors.join('; '));
+      const label = await page.evaluate((id: string) => RED.nodes.node(id)._def.label.call(RED.nodes.node(id)), SHARED_STATE_ID);
+      assert.strictEqual(label, '${REDIS_URL}');
+      const account = ours.find((n) => n.type === ACCOUNT);
+      assert.ok(account);
+      const accountKind = await openDialog(page, account.id);
+      const offered = await page.evaluate((id: string) => $('#node-config-input-sharedState option').toArray().some((o: { value: string }) => o.value === id), SHARED_STATE_ID);
+      await closeDialog(page, accountKind, 'cancel');
+      assert.ok(offered, 'the account dialog offers the shared state');
       noBrowserErrors();
     });
   });
