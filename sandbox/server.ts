@@ -83,6 +83,7 @@ export class Sandbox {
   }
 
   async stop(): Promise<void> {
+    this.probo.stop();
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server = undefined;

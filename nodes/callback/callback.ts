@@ -8,7 +8,9 @@
  *
  * Wrong or missing secret 401 (nothing output), not JSON 415, too large 413,
  * unparsable or not such a callback 400; otherwise 200 at once, then each
- * event is output once (repeats within the window are dropped).
+ * event is output once (repeats within the window are dropped), and an event
+ * the provider ranks below one already output for the same subject (a late
+ * callback of an earlier order state) is dropped too.
  */
 import { NodeAPI, Node, NodeDef, HttpRequest, HttpResponse, Handler } from '../runtime/red';
 import { accountOf, capabilityOf } from '../runtime/account-ref';
@@ -16,7 +18,8 @@ import { reportable } from '../runtime/input';
 import { ok, waiting } from '../runtime/status';
 import { numberSetting } from '../runtime/props';
 import { SeenKeys } from '../runtime/seen-keys';
-import { sharedSeen } from '../runtime/shared-state';
+import { SubjectRanks } from '../runtime/callback-ranks';
+import { sharedRanks, sharedSeen } from '../runtime/shared-state';
 import { BodyTooLarge, drain, isJsonContentType, readLimitedBody, removeRoutes, routeTaken, sameSecret } from '../runtime/http-route';
 import { asFulfillmentError, FulfillmentError } from '../core/errors';
 import { CallbackEvent } from '../core/capabilities';
@@ -40,18 +43,33 @@ export = function register(RED: NodeAPI): void {
     const maxBytes = numberSetting(node, def, 'maxBytes', 1024, 1) * 1024;
     const kind = typeof def.kind === 'string' && def.kind !== '' ? def.kind : undefined;
     const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
-    const seen = new SeenKeys(node, numberSetting(node, def, 'dedupeWindow', 86_400, 0) * 1000, store);
+    const windowMs = numberSetting(node, def, 'dedupeWindow', 86_400, 0) * 1000;
+    const seen = new SeenKeys(node, windowMs, store);
+    const ranks = new SubjectRanks(node, windowMs, store);
     // With a shared state on the account, an event delivered to several instances is output by one.
     seen.shared = () => sharedSeen(RED, accountOf(RED, def.account), node.id);
+    ranks.shared = () => sharedRanks(RED, accountOf(RED, def.account), node.id);
     const route = `${CALLBACK_PREFIX}/${path}`;
     let closed = false;
     let received = 0;
 
     node.callbackUrl = () => (secret && PATH.test(path) ? callbackUrlOf(publicUrl, RED.settings.httpNodeRoot, path, secret) : undefined);
 
-    const output = (events: CallbackEvent[], fresh: boolean[]): void => {
+    type Verdict = 'new' | 'repeat' | 'late';
+    /** Decided before the answer: when the shared state cannot decide, the provider is asked to send again later. */
+    const judge = async (event: CallbackEvent): Promise<Verdict> => {
+      if (event.ordering && !(await ranks.admit(event.ordering.subject, event.ordering.rank))) return 'late';
+      return (await seen.first(event.dedupeKey)) ? 'new' : 'repeat';
+    };
+
+    const output = (events: CallbackEvent[], verdicts: Verdict[]): void => {
       for (const [i, event] of events.entries()) {
-        if (!fresh[i]) {
+        if (verdicts[i] === 'late') {
+          const what = typeof event.fields.status === 'string' ? ` ${event.fields.status}` : '';
+          if (!closed) node.status(ok(`late${what} dropped · ${received} received`));
+          continue;
+        }
+        if (verdicts[i] !== 'new') {
           if (!closed) node.status(ok(`repeat dropped · ${received} received`));
           continue;
         }
@@ -116,21 +134,20 @@ export = function register(RED: NodeAPI): void {
         node.error(reportable(fe), { payload: body });
         return;
       }
-      // Marked before the answer: when the shared state cannot mark them, the provider is asked to send again later.
-      const fresh: boolean[] = [];
+      const verdicts: Verdict[] = [];
       try {
-        for (const event of events) fresh.push(await seen.first(event.dedupeKey));
+        for (const event of events) verdicts.push(await judge(event));
       } catch (e) {
         const fe = asFulfillmentError(e);
-        // Those marked already are output now; the provider's next try brings the rest.
-        output(events.slice(0, fresh.length), fresh);
+        // Those decided already are output now; the provider's next try brings the rest.
+        output(events.slice(0, verdicts.length), verdicts);
         reply(res, 503, { status: 'error', message: 'callback endpoint not ready, send it again later' });
         node.status({ fill: 'red', shape: 'ring', text: fe.message.slice(0, 60) });
         node.error(reportable(fe), { payload: body });
         return;
       }
       reply(res, 200, { status: 'ok' });
-      output(events, fresh);
+      output(events, verdicts);
     };
 
     const handler: Handler = (req, res) => {

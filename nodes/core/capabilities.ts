@@ -83,6 +83,11 @@ export interface ResultCapability {
   /** The id from msg.payload, checked. */
   target(input: unknown): string;
   open(id: string, signal?: AbortSignal): Promise<DownloadedFile>;
+  /**
+   * For a JSON result: the provider's message when the body is its error
+   * shape (some providers send one with a 2xx status), undefined for a real result.
+   */
+  errorIn?(body: unknown): string | undefined;
 }
 
 /** One provider callback (webhook) as the callback node outputs it. */
@@ -92,6 +97,13 @@ export interface CallbackEvent {
   /** Facts lifted onto the message (msg.warnings, msg.eventType, ...). */
   fields: Record<string, unknown>;
   payload: unknown;
+  /**
+   * Where the event stands in the life of its subject (an order, say): the
+   * callback node drops an event ranked below the highest it already output
+   * for the same subject, so a late callback never moves it backwards.
+   * Without it, events are only de-duplicated.
+   */
+  ordering?: { subject: string; rank: number };
 }
 
 /** The kinds of callback a provider sends are in its descriptor (`capabilities.callback`). */

@@ -1,6 +1,6 @@
 /**
  * How the nodes decide who acts: the repeat guard's claims, the poller's
- * watch list and the callback node's first-seen marks, each behind one
+ * watch list and the callback node's first-seen marks and ranks, each behind one
  * interface. A single Node-RED keeps them in its own context (today's
  * behaviour: `ledgerClaims` in idempotency.ts, `LocalWatchStore` in
  * watch-store.ts, runtime/seen-keys.ts). Several instances share them through
@@ -25,6 +25,12 @@ export interface ClaimStore {
 export interface SeenStore {
   /** True for the first offer of a key within the window, across everyone sharing the store. */
   first(key: string, windowMs: number): Promise<boolean>;
+}
+
+/** The callback node's highest rank output per subject (an order), so a late event never moves it backwards. */
+export interface RankStore {
+  /** True when `rank` is not below the highest admitted for `subject` within the window; records the higher one. */
+  admit(subject: string, rank: number, windowMs: number): Promise<boolean>;
 }
 
 export interface WatchClaim<M> {
@@ -73,6 +79,7 @@ export interface Coordination {
   readonly label: string;
   claims(scope: string): ClaimStore;
   seen(scope: string): SeenStore;
+  ranks(scope: string): RankStore;
   /** `onPending`: told of jobs received while the shared state was away (keep them across a restart). */
   watchList<M>(scope: string, onPending?: (entries: Array<Omit<WatchEntry<M>, 'since'> & { since?: number }>) => void): WatchStore<M>;
   close(): Promise<void>;

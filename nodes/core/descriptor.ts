@@ -70,6 +70,13 @@ export interface OperationInfo {
   changes: boolean;
   /** The HTTP call, for the editor and the help (`POST /order/cancel`). */
   call: string;
+  /**
+   * An input field that takes a code from one of the provider's live lists
+   * (`capabilities.choices`, by name): the editor offers that list while a
+   * typed value stays allowed, and the operation node fills the field from
+   * its setting when msg.payload leaves it out (`many`: as a one-item array).
+   */
+  choice?: { field: string; list: string; many?: boolean };
 }
 
 export interface ProviderInfo {

@@ -36,6 +36,8 @@ export interface PollReport {
    */
   attentionAfterMs?: number;
   overdueReason?: string;
+  /** Further named facts for the output message (e.g. `duplicate`, `tracking`). */
+  fields?: Record<string, unknown>;
 }
 
 export interface WatchEntry<M = unknown> {

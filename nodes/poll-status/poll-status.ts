@@ -58,6 +58,7 @@ export = function register(RED: NodeAPI): void {
       status: report.status,
       ...(report.progress ? { progress: report.progress } : {}),
       ...(report.reason ? { reason: report.reason } : {}),
+      ...(report.fields ?? {}),
     });
 
     const showStatus = (): void => {

@@ -5,7 +5,7 @@
  * shared state which is missing is refused, never quietly run alone: that
  * would break the promise of ordering once across instances.
  */
-import { ClaimStore, Coordination, SeenStore } from '../core/coordination';
+import { ClaimStore, Coordination, RankStore, SeenStore } from '../core/coordination';
 import { FulfillmentError } from '../core/errors';
 import { IdempotencyGuard } from '../core/idempotency';
 import { AccountNode } from './account-ref';
@@ -84,4 +84,9 @@ export function sharedRepeatGuards(RED: NodeAPI, node: Node, windowMs: number): 
 /** The callback node's first-seen marks in Redis, or undefined without a shared state. */
 export function sharedSeen(RED: NodeAPI, account: AccountNode, scope: string): SeenStore | undefined {
   return coordinationOf(RED, account)?.seen(scope);
+}
+
+/** The callback node's ranks per subject in Redis, or undefined without a shared state. */
+export function sharedRanks(RED: NodeAPI, account: AccountNode, scope: string): RankStore | undefined {
+  return coordinationOf(RED, account)?.ranks(scope);
 }

@@ -1,6 +1,8 @@
 /**
  * fulfillment-uploader-session (Probo): POST /products/uploader/create and
- * hand the session's id, external_id and url on. The callback URL comes from
+ * hand the session's id, external_id and url on (Probo's guide answers one
+ * session; its specification lists them under `uploaders`, without external_id,
+ * which then arrives with the uploader callback). The callback URL comes from
  * msg.payload, else the node's setting, else the chosen (or the only)
  * fulfillment-callback node in the same flow.
  */
@@ -67,9 +69,12 @@ export = function register(RED: NodeAPI): void {
       if (input.calculation_id === undefined && Array.isArray(input.products)) {
         // A price request ({language, products}) without an id: calculate first, then open the session.
         const { callback_url: _callbackUrl, ...priceBody } = input;
-        const priceRequest = checkPriceRequest(priceBody, 'msg.payload');
+        const priceRequest = checkPriceRequest(priceBody, 'msg.payload', def.calculateWith === 'configure' ? 'configure' : 'price');
         node.status(busy(def.calculateWith === 'configure' ? 'configuring' : 'pricing'));
         const priced = def.calculateWith === 'configure' ? await client.configure(priceRequest) : await client.price(priceRequest);
+        if (def.calculateWith === 'configure' && priced.calculation_id === undefined && Array.isArray(priced.products) && priced.products.some((p) => p.can_order === false)) {
+          throw new FulfillmentError({ provider: 'probo', kind: 'invalid_input', field: 'msg.payload.products', message: 'probo: the configuration is not complete (can_order is false); choose the options Probo lists in msg.error.response.products[].available_options', response: priced });
+        }
         msg.price = priced;
         input.calculation_id = calculationIdOf(priced);
         if (input.calculation_id === undefined) {
@@ -95,11 +100,18 @@ export = function register(RED: NodeAPI): void {
       const secretSegment = /\/fulfillment\/callback\/.+\/([^/?#]+)$/.exec(request.callback_url)?.[1];
       if (secretSegment) client.http.redactor.add(secretSegment, safeDecode(secretSegment));
       node.status(busy('creating uploader session'));
-      const session = await client.createUploader(request);
-      // Probo echoes callback_url; its secret segment stays out of the message.
-      msg.payload = client.http.redactor.data(session);
-      msg.uploader = { id: session.id, external_id: session.external_id, url: session.url };
-      node.status(ok(`session ${String(session.id)}`));
+      const created = await client.createUploader(request);
+      // Probo may echo callback_url; its secret segment stays out of the message.
+      msg.payload = client.http.redactor.data(created.answer);
+      const ref = (x: { id: unknown; external_id?: unknown; url: string; product_id?: unknown }) => ({
+        id: x.id,
+        ...(x.external_id !== undefined ? { external_id: x.external_id } : {}),
+        url: x.url,
+        ...(x.product_id !== undefined ? { product_id: x.product_id } : {}),
+      });
+      msg.uploader = ref(created.session);
+      msg.uploaders = created.sessions.map(ref);
+      node.status(ok(`session ${String(created.session.id)}`));
       send(msg);
     });
   }

@@ -102,6 +102,17 @@ describe('shared state in Redis (a real redis-server)', function () {
     assert.strictEqual(await a.first('event-2', 60_000), true);
   });
 
+  it('never lets a late callback move a subject backwards, across two instances', async () => {
+    const a = instance('a').ranks('cb');
+    const b = instance('b').ranks('cb');
+    assert.strictEqual(await a.admit('order-1', 5, 60_000), true);
+    assert.strictEqual(await b.admit('order-1', 3, 60_000), false, 'a lower rank seen by the other instance is late');
+    assert.strictEqual(await b.admit('order-1', 5, 60_000), true, 'the same rank again is left to the repeat check');
+    const racing = await Promise.all([a.admit('order-2', 2, 60_000), b.admit('order-2', 7, 60_000)]);
+    assert.ok(racing[1], 'the higher of two racing ranks is always admitted');
+    assert.strictEqual(await a.admit('order-2', 2, 60_000), false);
+  });
+
   describe('watch list', () => {
     const report = (id: string, verdict: PollReport['verdict'], status: string): PollReport => ({ id, verdict, status, raw: { id } });
 

@@ -52,7 +52,7 @@ describe('security in a real Node-RED process', function () {
     const tested = await request(`${red.url}/fulfillment/account/acc/test`, 'POST', auth);
     assert.strictEqual(tested.status, 200);
     assert.match(tested.body, /"ok":true/);
-    assert.match(tested.body, /3 products/);
+    assert.match(tested.body, /18 products/);
 
     const exported = await request(`${red.url}/flows`, 'GET', auth);
     const creds = await request(`${red.url}/credentials/fulfillment-account/acc`, 'GET', auth);

@@ -4,10 +4,10 @@ import { AddressInfo } from 'net';
 import { helper, allNodes, collect, accountNode, catchTo, delay } from '../support/red';
 import { Sandbox } from '../../sandbox/server';
 import { uploaderCallbackBody } from '../../sandbox/providers/probo';
+import { PROBO_DELIVERY, PROBO_PRODUCT as PRODUCT, proboOrder } from './fixtures';
 
 const CREDS = { acc: { apiKey: 'probo-key-123' }, cb: { secret: 's3cret-callback-value' } };
 const SECRET = CREDS.cb.secret;
-const PRODUCT = { code: 'banner-510', options: [{ code: 'width', value: 100 }, { code: 'height', value: 100 }, { code: 'amount', value: 1 }, { code: 'finishing-all-sides' }, { code: 'cut' }] };
 
 type Layer = { route?: { path?: string } };
 type App = http.RequestListener & { _router?: { stack: Layer[] } };
@@ -130,8 +130,8 @@ describe('Probo nodes in a real runtime against the sandbox', function () {
       payload: { id: 'web-1001', reference: 'job 42', products: [{ ...PRODUCT, uploaders: [event.uploader] }], deliveries: [{ address: { first_name: 'A', last_name: 'B', city: 'Utrecht', country: 'NL' } }] },
     });
     const [o] = await placed.wait(1);
-    assert.strictEqual((o.payload as { status: string }).status, 'ok');
-    assert.deepStrictEqual(o.order, { id: 'web-1001', reference: 'job 42', order_type: 'test' });
+    assert.strictEqual((o.payload as { status: string }).status, 'queued');
+    assert.deepStrictEqual(o.order, { id: 'web-1001', reference: 'job 42', order_type: 'test', status: 'queued' });
     const atProbo = sandbox.probo.orders.get('web-1001');
     assert.strictEqual(atProbo?.order_type, 'test');
     assert.deepStrictEqual((atProbo?.body.products as Array<{ uploaders: unknown }>)[0].uploaders, [{ id: uploader.id, external_id: uploader.external_id }]);
@@ -183,34 +183,6 @@ describe('Probo nodes in a real runtime against the sandbox', function () {
     assert.deepStrictEqual(msgs.map((m) => (m.uploader as { id: number }).id), [95, 96]);
   });
 
-  it('receives order callbacks, once per order id and status', async () => {
-    await helper.load(nodes(), flow({ callback: { kind: 'order', path: 'probo-orders' } }), CREDS);
-    const events = collect('events');
-    const url = cbUrl(SECRET, 'probo-orders');
-    const shipped = { id: 'web-7', reference: 'r7', status: 'shipped', shipments: [{ carrier: 'DHL', tracking_code: 'JVGL1', tracking_url: 'https://dhl.test/JVGL1' }] };
-    assert.strictEqual((await post(url, JSON.stringify({ id: 'web-7', status: 'accepted' }))).status, 200);
-    assert.strictEqual((await post(url, JSON.stringify({ id: 'web-7', status: 'accepted' }))).status, 200);
-    assert.strictEqual((await post(url, JSON.stringify(shipped))).status, 200);
-    const msgs = await events.wait(2);
-    await post(url, JSON.stringify({ id: 'web-8', status: 'not_accepted' }));
-    await events.wait(3);
-    assert.deepStrictEqual(msgs.map((m) => `${(m.order as { id: string }).id} ${m.status}`), ['web-7 accepted', 'web-7 shipped', 'web-8 not_accepted']);
-    assert.deepStrictEqual(msgs[1].tracking, [{ carrier: 'DHL', tracking_code: 'JVGL1', tracking_url: 'https://dhl.test/JVGL1' }]);
-  });
-
-  it('receives the order callbacks the sandbox sends for an order with a callback_url', async () => {
-    await helper.load(nodes(), flow({ account: { testMode: false }, poll: true, callback: { kind: 'order', path: 'probo-orders' } }), CREDS);
-    const events = collect('events');
-    const done = collect('done');
-    helper.getNode('order')?.receive({ payload: { id: 'cb-1', reference: 'r', callback_url: cbUrl(SECRET, 'probo-orders'), products: [PRODUCT] } });
-    await done.wait(1, 20_000);
-    const msgs = await events.wait(5, 10_000);
-    assert.deepStrictEqual(msgs.map((m) => String(m.status)).sort(), ['accepted', 'delivered', 'in_production', 'queued', 'shipped']);
-    const shipped = msgs.find((m) => m.status === 'shipped');
-    assert.deepStrictEqual(shipped?.tracking, [{ carrier: 'DHL', tracking_code: 'JVGL0000cb-1', tracking_url: 'https://www.dhl.com/track?code=JVGLcb-1' }]);
-    assert.ok(msgs.every((m) => (m.order as { id: string }).id === 'cb-1'));
-  });
-
   it('removes its route on close and on redeploy, leaving no duplicate behind', async () => {
     await helper.load(nodes(), flow(), CREDS);
     assert.deepStrictEqual(ourRoutes().sort(), ['/fulfillment/callback/probo-test', '/fulfillment/callback/probo-test/:secret']);
@@ -248,21 +220,25 @@ describe('Probo nodes in a real runtime against the sandbox', function () {
     await helper.load(nodes(), flow(), CREDS);
     const errors = collect('errors');
     helper.getNode('session')?.receive({ payload: { calculation_id: 68937, language: 'dutch' } });
-    helper.getNode('order')?.receive({ payload: { id: 'x1', products: [{ options: [] }] } });
-    helper.getNode('order')?.receive({ payload: { id: 'x2', products: [{ code: 'banner-510', options: [], uploaders: [{ id: 1, external_id: 2 }, { id: 3 }] }] } });
+    helper.getNode('order')?.receive({ payload: proboOrder('x1', { products: [{ options: [] }] }) });
+    helper.getNode('order')?.receive({ payload: proboOrder('x2', { products: [{ code: 'banner-510', options: [], uploaders: [{ id: 1, external_id: 2 }, { id: 3 } as never] }] }) });
     helper.getNode('session')?.receive({ payload: { calculation_id: 'nope' } });
-    const msgs = await errors.wait(4);
+    helper.getNode('order')?.receive({ payload: { id: 'x3', products: [PRODUCT], deliveries: [PROBO_DELIVERY] } });
+    helper.getNode('order')?.receive({ payload: proboOrder('x4', { deliveries: undefined }) });
+    helper.getNode('order')?.receive({ payload: proboOrder('x5', { callback_url: 'not a url' }) });
+    const msgs = await errors.wait(7);
     const fields = msgs.map((m) => (m.error as { code: string; cause: { field: string } }).cause.field).sort();
-    assert.deepStrictEqual(fields, ['msg.payload.calculation_id', 'msg.payload.language', 'msg.payload.products[0].code', 'msg.payload.products[0].uploaders[1].external_id']);
+    assert.deepStrictEqual(fields, ['msg.payload.calculation_id', 'msg.payload.callback_url', 'msg.payload.deliveries', 'msg.payload.language', 'msg.payload.products[0].code', 'msg.payload.products[0].uploaders[1].external_id', 'msg.payload.reference']);
     assert.ok(msgs.every((m) => (m.error as { code: string }).code === 'invalid_input'));
     assert.strictEqual(sandbox.requests.length, 0);
   });
 
-  it('reports a repeated order id as duplicate with the existing reference, not a crash', async () => {
+  it('reports a repeated order id that Probo refuses on the spot (older behaviour) as duplicate, not a crash', async () => {
+    sandbox.probo.duplicates = 'sync';
     await helper.load(nodes(), flow(), CREDS);
     const placed = collect('placed');
     const errors = collect('errors');
-    const body = { id: 'web-9', reference: 'first', products: [PRODUCT] };
+    const body = proboOrder('web-9', { reference: 'first' });
     helper.getNode('order')?.receive({ payload: body });
     await placed.wait(1);
     // Another message for the same Probo order id (a different body, so the node's own guard lets it through).
@@ -280,14 +256,14 @@ describe('Probo nodes in a real runtime against the sandbox', function () {
     sandbox.fault({ method: 'POST', path: '/probo/order', fault: { type: 'reset-after' }, times: 1 });
     await helper.load(nodes(), flow(), CREDS);
     const errors = collect('errors');
-    helper.getNode('order')?.receive({ payload: { id: 'web-reset', products: [PRODUCT] } });
+    helper.getNode('order')?.receive({ payload: proboOrder('web-reset') });
     const [msg] = await errors.wait(1);
     const error = msg.error as { code: string; message: string; cause: { request: { body: { id: string; order_type: string } } } };
     assert.strictEqual(error.code, 'outcome_unknown');
     assert.match(error.message, /outcome unknown/);
     assert.strictEqual(error.cause.request.body.id, 'web-reset');
     assert.strictEqual(sandbox.count('/probo/order', 'POST'), 1);
-    assert.strictEqual(sandbox.probo.orders.size, 1, 'exactly one order reached the sandbox');
+    assert.strictEqual(sandbox.probo.submissions.length, 1, 'exactly one order reached the sandbox');
   });
 
   it('waits out the quota and carries on', async () => {
@@ -300,24 +276,5 @@ describe('Probo nodes in a real runtime against the sandbox', function () {
     assert.strictEqual(sandbox.count('/probo/price'), 3);
     assert.strictEqual(sandbox.count('/probo/products/uploader/create'), 1);
     assert.strictEqual(sandbox.probo.sessions.get((s.uploader as { id: number }).id)?.language, 'en', 'msg.payload.language wins over the node setting');
-  });
-
-  it('polls orders until delivered, or not accepted, through the order states', async () => {
-    await helper.load(nodes(), flow({ account: { testMode: false }, poll: true }), CREDS);
-    const done = collect('done');
-    const failed = collect('failed');
-    const progress = collect('progress');
-    helper.getNode('order')?.receive({ payload: { id: 'live-1', reference: 'r1', products: [PRODUCT] } });
-    helper.getNode('order')?.receive({ payload: { id: 'live-2', reference: 'not-accepted', products: [PRODUCT] } });
-    const [d] = await done.wait(1, 20_000);
-    const [f] = await failed.wait(1, 20_000);
-    assert.strictEqual(d.jobId, 'live-1');
-    assert.strictEqual(d.status, 'delivered');
-    assert.strictEqual(((d.payload as { shipments: Array<{ tracking_code: string }> }).shipments)[0].tracking_code, 'JVGL00live-1');
-    assert.strictEqual(f.jobId, 'live-2');
-    assert.strictEqual(f.status, 'not_accepted');
-    const steps = progress.messages.filter((m) => m.jobId === 'live-1').map((m) => m.status);
-    assert.deepStrictEqual(steps, ['queued', 'accepted', 'in_production', 'shipped']);
-    assert.strictEqual(sandbox.probo.orders.get('live-1')?.order_type, 'production');
   });
 });

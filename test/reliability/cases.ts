@@ -35,6 +35,7 @@ export interface FaultCase {
 
 const PV = { acc: { apiKey: 'rel-key', apiSecret: 'rel-secret-value' } };
 const PROBO = { acc: { apiKey: 'rel-secret-value' } };
+const PROBO_DELIVERY = [{ address: { first_name: 'A', last_name: 'B', street: 'Teststraat', house_number: '1', postal_code: '1234AB', city: 'Utrecht', country: 'NL' }, delivery_date_preset: 'cheapest', shipping_method_preset: 'cheapest' }];
 const ARRI = { acc: { username: 'rel-user', password: 'rel-password-value' } };
 const POSTGREEN = { acc: { username: 'rel-user', password: 'rel-password-value' } };
 const DELIVERGO = { acc: { apiKey: 'rel-key', apiSecret: 'rel-secret-value' } };
@@ -103,7 +104,7 @@ export const CASES: FaultCase[] = [
       { id: 'dut', type: 'fulfillment-place-order', z: 'f1', account: 'acc', dedupeWindow: 3600, wires: [['ok']] },
     ],
     credentials: PROBO,
-    message: async (_s, n) => ({ payload: { id: `rel-${n}`, reference: `reliability ${n}`, products: [{ code: 'banner-510', options: [{ code: 'width', value: 100 }, { code: 'height', value: 100 }, { code: 'amount', value: 1 }] }] } }),
+    message: async (_s, n) => ({ payload: { id: `rel-${n}`, reference: `reliability ${n}`, products: [{ code: 'banner-510', options: [{ code: 'width', value: 100 }, { code: 'height', value: 100 }, { code: 'amount', value: 1 }] }], deliveries: PROBO_DELIVERY } }),
     route: '/probo/order',
     method: 'POST',
     creates: true,
@@ -136,8 +137,10 @@ export const CASES: FaultCase[] = [
     credentials: PROBO,
     message: async (s, n) => {
       const client = new ProboClient({ baseUrl: s.providerUrl('probo'), apiKey: 'x', testMode: true });
+      // Test orders canceled on receipt (one of the two behaviours Probo's pages describe): one read ends the watch.
+      s.probo.testOrders = 'cancel';
       try {
-        await client.placeOrder({ id: `poll-${n}`, reference: 'r', products: [{ code: 'banner-510', options: [{ code: 'amount', value: 1 }] }] });
+        await client.placeOrder({ id: `poll-${n}`, reference: 'r', products: [{ code: 'banner-510', options: [{ code: 'amount', value: 1 }] }], deliveries: PROBO_DELIVERY });
       } finally {
         client.close();
       }

@@ -6,12 +6,12 @@
  */
 import { hostname } from 'os';
 import { randomBytes } from 'crypto';
-import { ClaimStore, Coordination, ListedEntry, SeenStore, TickOutcome, WatchClaim, WatchStore } from '../coordination';
+import { ClaimStore, Coordination, ListedEntry, RankStore, SeenStore, TickOutcome, WatchClaim, WatchStore } from '../coordination';
 import { FulfillmentError } from '../errors';
 import { LedgerEntry } from '../idempotency';
 import { WatchEntry } from '../poller';
 import { RedisConnection } from './connection';
-import { GUARD_CLAIM, GUARD_LIST, GUARD_SETTLE, WATCH_ADD, WATCH_CLAIM, WATCH_LIST, WATCH_REMOVE, WATCH_SETTLE } from './scripts';
+import { GUARD_CLAIM, GUARD_LIST, GUARD_SETTLE, RANK_ADMIT, WATCH_ADD, WATCH_CLAIM, WATCH_LIST, WATCH_REMOVE, WATCH_SETTLE } from './scripts';
 
 /** Names this process in the shared watch lists' heartbeats (not secret: host, pid and a random tag). */
 export function instanceId(): string {
@@ -104,6 +104,16 @@ export class RedisSeenStore implements SeenStore {
     if (windowMs <= 0) return true;
     const set = await this.conn.command<string | null>(['SET', `${this.prefix}seen:${this.scope}:${key}`, '1', 'NX', 'PX', String(Math.round(windowMs))], 'the event was not output');
     return set !== null && set !== undefined;
+  }
+}
+
+export class RedisRankStore implements RankStore {
+  constructor(private readonly conn: RedisConnection, private readonly prefix: string, private readonly scope: string) {}
+
+  async admit(subject: string, rank: number, windowMs: number): Promise<boolean> {
+    if (windowMs <= 0 || !Number.isFinite(rank)) return true;
+    const admitted = await this.conn.run<number>(RANK_ADMIT, [`${this.prefix}rank:${this.scope}:${subject}`], [rank, Math.round(windowMs)], 'the event was not output');
+    return Number(admitted) === 1;
   }
 }
 
@@ -302,6 +312,10 @@ export class RedisCoordination implements Coordination {
 
   seen(scope: string): SeenStore {
     return new RedisSeenStore(this.connection, this.prefix, scope);
+  }
+
+  ranks(scope: string): RankStore {
+    return new RedisRankStore(this.connection, this.prefix, scope);
   }
 
   watchList<M>(scope: string, onPending?: (entries: Array<Pending<M>>) => void): RedisWatchStore<M> {

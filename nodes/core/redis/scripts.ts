@@ -8,6 +8,7 @@
  *   P claim:S:<key>   repeat guard entry (JSON LedgerEntry), expires after the window
  *   P claims:S        zset of those keys by claim time (for an overview)
  *   P seen:S:<key>    callback event already output, expires after the window
+ *   P rank:S:<subj>   highest rank of a callback subject output, expires after the window
  *   P watch:S:due     zset member -> epoch ms when the job is next due
  *   P watch:S:jobs    hash member -> JSON {id, kind, since, lastStatus, lastProgress, statusSince}
  *   P watch:S:meta    hash member -> JSON of the message that started the watch
@@ -219,4 +220,15 @@ end
 return out
 `);
 
-export const SCRIPTS = [GUARD_CLAIM, GUARD_SETTLE, WATCH_ADD, WATCH_CLAIM, WATCH_SETTLE, WATCH_REMOVE, WATCH_LIST, GUARD_LIST];
+/**
+ * KEYS: the subject's rank. ARGV: rank, window ms. Admits a rank not below the
+ * highest recorded (and records it, for another window); returns 1 when admitted.
+ */
+export const RANK_ADMIT = script('rank-admit', `
+local current = redis.call('GET', KEYS[1])
+if current and tonumber(current) > tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`);
+
+export const SCRIPTS = [RANK_ADMIT, GUARD_CLAIM, GUARD_SETTLE, WATCH_ADD, WATCH_CLAIM, WATCH_SETTLE, WATCH_REMOVE, WATCH_LIST, GUARD_LIST];

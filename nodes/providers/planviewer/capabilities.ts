@@ -1,8 +1,11 @@
-/** Planviewer as seen by the action nodes: order, job status, result file. */
-import { Capabilities } from '../../core/capabilities';
+/** Planviewer as seen by the action nodes: order, job status, result file, operations, live lists. */
+import { bindOperations, Capabilities } from '../../core/capabilities';
 import { PollReport, PollVerdict } from '../../core/poller';
 import { uuidList } from '../../core/validate';
 import { PlanviewerClient } from './client';
+import { jobUuidsFrom, orderUuids } from './inputs';
+import { PLANVIEWER_OPERATIONS } from './operations';
+import { planviewerErrorMessage } from './shapes';
 
 const VERDICTS: Record<string, PollVerdict> = {
   initial: 'pending',
@@ -16,7 +19,7 @@ export function planviewerCapabilities(client: PlanviewerClient): Capabilities {
   return {
     probe: async () => `connected; ${(await client.listProducts()).length} products available`,
     order: {
-      prepare: (input) => ({ uuids: uuidList(input, 'msg.payload.uuids') }),
+      prepare: (input) => ({ uuids: orderUuids(input) }),
       async place(prepared) {
         const { uuids } = prepared as { uuids: string[] };
         const jobs = await client.order(uuids);
@@ -31,7 +34,7 @@ export function planviewerCapabilities(client: PlanviewerClient): Capabilities {
           id: s.uuid,
           status: s.status,
           verdict: VERDICTS[s.status] ?? 'pending',
-          progress: s.progress,
+          progress: s.progress ?? undefined,
           reason: s.status === 'waiting for user' ? 'an action by the end user is needed to complete the order' : s.status === 'error' ? 'the job ended in error' : undefined,
           raw: s,
         }));
@@ -40,16 +43,11 @@ export function planviewerCapabilities(client: PlanviewerClient): Capabilities {
     result: {
       target: (input) => uuidList(jobUuidsFrom(input), 'msg.payload')[0],
       open: (id, signal) => client.retrieve(id, signal),
+      errorIn: planviewerErrorMessage,
+    },
+    operations: bindOperations(PLANVIEWER_OPERATIONS, client),
+    choices: {
+      products: async () => (await client.listProducts()).map((p) => ({ value: p.slug, label: p.name || p.slug })),
     },
   };
-}
-
-/** Accepts what place order outputs ([{uuid, job:{uuid}}]) as well as bare job uuids. */
-function jobUuidsFrom(input: unknown): unknown {
-  if (Array.isArray(input)) {
-    return input.map((x) => (x && typeof x === 'object' && 'job' in x ? (x as { job?: { uuid?: unknown } }).job?.uuid : x));
-  }
-  if (input && typeof input === 'object' && 'job' in input) return (input as { job?: { uuid?: unknown } }).job?.uuid;
-  if (input && typeof input === 'object' && 'uuid' in input) return (input as { uuid?: unknown }).uuid;
-  return input;
 }

@@ -1,7 +1,10 @@
 /**
- * Planviewer Product API client (seed 002). One method per API call; usable
- * without Node-RED:
+ * Planviewer Product API client. One method per API call, each checking its
+ * answer against the documented shape; usable without Node-RED:
  *   const pv = new PlanviewerClient({ apiKey, apiSecret });
+ *   const [best] = await pv.search({ entity: 'adres', query: { bool: { must: [
+ *     { field: { fields: ['postcode'], query: '6512EX' } },
+ *     { field: { method: 'match', fields: ['huisnummer'], query: '2' } }] } } });
  *   const jobs = await pv.order(['0fe30323-...']);
  */
 import { HttpClient, RequestSpec } from '../../core/http';
@@ -10,21 +13,28 @@ import { basicAuth, requireCredential } from '../../core/auth';
 import { FulfillmentError } from '../../core/errors';
 import { DownloadedFile } from '../../core/capabilities';
 import { filenameFromDisposition, safeFilename } from '../../core/download';
-import { uuidList, isUuid } from '../../core/validate';
+import { uuidList } from '../../core/validate';
 import { Readable } from 'stream';
+import * as shapes from './shapes';
 import {
   PlanviewerClientOptions,
-  PlanviewerIntention,
+  PlanviewerDocument,
   PlanviewerIntentionsRequest,
+  PlanviewerLocation,
+  PlanviewerLocationIntentions,
   PlanviewerOrderedJob,
   PlanviewerProduct,
+  PlanviewerSearchRequest,
   PlanviewerStatus,
+  PlanviewerWaiting,
 } from './types';
 
 export const PLANVIEWER_DEFAULT_BASE_URL = 'https://www.planviewer.nl';
 const API = '/product_api/v1';
 const PROVIDER = 'planviewer';
 const STATUS_KEY = 'uuids[]';
+/** What an undocumented answer (kik/select) may keep in a message. */
+const MAX_FREE_ANSWER_CHARS = 10_000;
 
 export class PlanviewerClient {
   readonly http: HttpClient;
@@ -51,14 +61,8 @@ export class PlanviewerClient {
   /** POST /jobs/order: one job per product intention. Never retried. */
   async order(uuids: string[]): Promise<PlanviewerOrderedJob[]> {
     const checked = uuidList(uuids, 'uuids');
-    const res = await this.http.request<unknown>({ method: 'POST', path: `${API}/jobs/order`, json: { uuids: checked }, safeToRetry: false });
-    const list = asArray(res.data, 'jobs/order');
-    for (const item of list) {
-      if (!item || typeof item !== 'object' || !isUuid((item as PlanviewerOrderedJob).job?.uuid)) {
-        throw malformed('jobs/order', 'each entry needs job.uuid', res.data, { method: 'POST', url: `${API}/jobs/order`, body: { uuids: checked } });
-      }
-    }
-    return list as PlanviewerOrderedJob[];
+    const res = await this.http.request({ method: 'POST', path: `${API}/jobs/order`, json: { uuids: checked }, safeToRetry: false, expect: shapes.orderedJobs });
+    return res.data;
   }
 
   /** GET /jobs/status?uuids[]=..: many jobs per request, split only where the URL would grow too long. */
@@ -66,17 +70,7 @@ export class PlanviewerClient {
     const checked = uuidList(jobUuids, 'uuids');
     const batches = this.statusBatches(checked);
     const results = await Promise.all(
-      batches.map(async (batch) => {
-        const res = await this.http.request<unknown>({ method: 'GET', path: `${API}/jobs/status`, query: { [STATUS_KEY]: batch } });
-        const list = asArray(res.data, 'jobs/status');
-        for (const item of list) {
-          const s = item as PlanviewerStatus;
-          if (!s || typeof s !== 'object' || typeof s.uuid !== 'string' || typeof s.status !== 'string') {
-            throw malformed('jobs/status', 'each entry needs uuid and status', res.data, { method: 'GET', url: `${API}/jobs/status` });
-          }
-        }
-        return list as PlanviewerStatus[];
-      }),
+      batches.map(async (batch) => (await this.http.request({ method: 'GET', path: `${API}/jobs/status`, query: { [STATUS_KEY]: batch }, expect: shapes.statuses })).data),
     );
     return results.flat();
   }
@@ -102,29 +96,75 @@ export class PlanviewerClient {
     return batches;
   }
 
-  /** GET /jobs/retrieve/{uuid}: the result file as a stream with its name. */
+  /** GET /jobs/retrieve/{uuid}: the result file (a PDF, or JSON for the `-json` products) as a stream with its name. */
   async retrieve(jobUuid: string, signal?: AbortSignal): Promise<DownloadedFile> {
     const [uuid] = uuidList(jobUuid, 'uuid');
     const res = await this.http.request<Readable>({ method: 'GET', path: `${API}/jobs/retrieve/${uuid}`, responseType: 'stream', signal });
     const length = res.headers['content-length'];
+    const contentType = res.headers['content-type'];
+    const extension = /json/i.test(contentType ?? '') ? 'json' : 'pdf';
     return {
       stream: res.data,
-      filename: safeFilename(filenameFromDisposition(res.headers['content-disposition']), `${uuid}.pdf`),
-      contentType: res.headers['content-type'],
+      filename: safeFilename(filenameFromDisposition(res.headers['content-disposition']), `${uuid}.${extension}`),
+      contentType,
       contentLength: length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined,
     };
   }
 
-  /** POST /intentions/list: product intentions for addresses (uuids) and products. */
-  async listIntentions(request: PlanviewerIntentionsRequest): Promise<PlanviewerIntention[]> {
-    const res = await this.http.request<unknown>({ method: 'POST', path: `${API}/intentions/list`, json: request, safeToRetry: true });
-    return asArray(unwrapResult(res.data), 'intentions/list') as PlanviewerIntention[];
+  /** GET /products/list: the products this account can order, by slug. */
+  async listProducts(): Promise<PlanviewerProduct[]> {
+    return (await this.http.request({ method: 'GET', path: `${API}/products/list`, expect: shapes.products })).data;
   }
 
-  /** GET /products/list. */
-  async listProducts(): Promise<PlanviewerProduct[]> {
-    const res = await this.http.request<unknown>({ method: 'GET', path: `${API}/products/list` });
-    return asArray(unwrapResult(res.data), 'products/list') as PlanviewerProduct[];
+  /** POST /search/structured: locations for a structured query, best score first. A read: retried like one. */
+  async search(request: PlanviewerSearchRequest): Promise<PlanviewerLocation[]> {
+    return (await this.http.request({ method: 'POST', path: `${API}/search/structured`, json: request, safeToRetry: true, expect: shapes.locations })).data;
+  }
+
+  /** POST /intentions/list: the product intentions per location; an empty list means nothing is available. */
+  async listIntentions(request: PlanviewerIntentionsRequest): Promise<PlanviewerLocationIntentions[]> {
+    return (await this.http.request({ method: 'POST', path: `${API}/intentions/list`, json: request, safeToRetry: true, expect: shapes.intentions })).data;
+  }
+
+  /** GET /kik/waiting/{job}: the locations a job in `waiting for user` can continue with. */
+  async waiting(jobUuid: string): Promise<PlanviewerWaiting> {
+    const [uuid] = uuidList(jobUuid, 'uuid');
+    return (await this.http.request({ method: 'GET', path: `${API}/kik/waiting/${uuid}`, expect: shapes.waiting })).data;
+  }
+
+  /**
+   * POST /kik/select/{job} `{select: [index]}`: continues a waiting job. Sent
+   * once. The answer is not documented: any 2xx body is accepted (parsed when
+   * it is JSON), except Planviewer's own error shape.
+   */
+  async select(jobUuid: string, select: number[]): Promise<unknown> {
+    const [uuid] = uuidList(jobUuid, 'uuid');
+    const spec: RequestSpec = { method: 'POST', path: `${API}/kik/select/${uuid}`, json: { select }, safeToRetry: false, responseType: 'text' };
+    const res = await this.http.request<string>(spec);
+    const answer = freeAnswer(res.data);
+    const refused = shapes.planviewerErrorMessage(answer);
+    if (refused !== undefined) {
+      // A success status with an error body: whether the choice was taken cannot be told, so the guard keeps it.
+      const r = this.http.redactor;
+      throw new FulfillmentError({
+        provider: PROVIDER,
+        kind: 'outcome_unknown',
+        status: res.status,
+        providerCode: 'answer_error',
+        providerMessage: r.text(refused),
+        message: r.text(`planviewer: POST ${spec.path} answered HTTP ${res.status} with an error ("${refused.slice(0, 200)}"); whether the choice was taken is unknown: check the job with poll status before choosing again`),
+        request: { method: 'POST', url: r.text(this.http.url(spec.path)), body: { select } },
+        response: r.data(answer),
+        requestId: res.requestId,
+      });
+    }
+    return answer;
+  }
+
+  /** GET /documents/list/{uuid}: the documents linked to a Kadaster product order. */
+  async listDocuments(orderUuid: string): Promise<PlanviewerDocument[]> {
+    const [uuid] = uuidList(orderUuid, 'uuid');
+    return (await this.http.request({ method: 'GET', path: `${API}/documents/list/${uuid}`, expect: shapes.documents })).data;
   }
 
   close(): void {
@@ -132,30 +172,18 @@ export class PlanviewerClient {
   }
 }
 
-function unwrapResult(data: unknown): unknown {
-  if (data && typeof data === 'object' && !Array.isArray(data) && Array.isArray((data as { result?: unknown }).result)) {
-    return (data as { result: unknown[] }).result;
+/** An undocumented answer: JSON when it parses, otherwise its (bounded) text; nothing is null. */
+function freeAnswer(text: string): unknown {
+  if (text.trim() === '') return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text.length > MAX_FREE_ANSWER_CHARS ? `${text.slice(0, MAX_FREE_ANSWER_CHARS)}…` : text;
   }
-  return data;
 }
 
-function asArray(data: unknown, what: string): unknown[] {
-  if (!Array.isArray(data)) throw malformed(what, 'expected a JSON array', data);
-  return data;
-}
-
-function malformed(what: string, detail: string, body: unknown, request?: { method: string; url: string; body?: unknown }): FulfillmentError {
-  return new FulfillmentError({
-    provider: PROVIDER,
-    kind: 'malformed_response',
-    message: `planviewer: unexpected answer from ${what}: ${detail}`,
-    response: body,
-    request,
-  });
-}
-
-/** The seed's status codes, in words a user can act on. */
-export function describePlanviewerError(status: number, body: unknown, spec: RequestSpec): { message?: string; providerCode?: string; retryable?: boolean } | undefined {
+/** The documented status codes, in words a user can act on. */
+export function describePlanviewerError(status: number, _body: unknown, spec: RequestSpec): { message?: string; providerCode?: string; retryable?: boolean } | undefined {
   const path = spec.path;
   if (path.endsWith('/jobs/order')) {
     const uuids = (spec.json as { uuids?: string[] } | undefined)?.uuids ?? [];
@@ -166,10 +194,23 @@ export function describePlanviewerError(status: number, body: unknown, spec: Req
   if (path.endsWith('/jobs/status') && status === 400) {
     return { message: `planviewer: invalid set of job uuids for status (HTTP 400)`, providerCode: 'invalid_uuids', retryable: false };
   }
-  const retrieve = /\/jobs\/retrieve\/(.+)$/.exec(path);
-  if (retrieve) {
-    if (status === 403) return { message: `planviewer: not authorized to retrieve the result of job ${retrieve[1]} (HTTP 403)`, providerCode: 'forbidden', retryable: false };
-    if (status === 404) return { message: `planviewer: job ${retrieve[1]} did not finish successfully, no result to retrieve (HTTP 404)`, providerCode: 'not_finished', retryable: false };
+  if (path.endsWith('/search/structured') && status === 400) {
+    return { message: 'planviewer: the search was refused: invalid entity or query (HTTP 400)', providerCode: 'invalid_query', retryable: false };
+  }
+  if (path.endsWith('/intentions/list') && status === 400) {
+    return { message: 'planviewer: the intentions request was refused: uuids (locations) and products (slugs) are both needed (HTTP 400)', providerCode: 'invalid_request', retryable: false };
+  }
+  const job = /\/(jobs\/retrieve|kik\/waiting|kik\/select|documents\/list)\/(.+)$/.exec(path);
+  if (job) {
+    const [, call, uuid] = job;
+    if (status === 403) {
+      const what = call === 'jobs/retrieve' ? `retrieve the result of job ${uuid}` : `${call} of ${uuid}`;
+      return { message: `planviewer: not authorized to ${what} (HTTP 403)`, providerCode: 'forbidden', retryable: false };
+    }
+    if (status === 404 && call === 'jobs/retrieve') return { message: `planviewer: job ${uuid} did not finish successfully, no result to retrieve (HTTP 404)`, providerCode: 'not_finished', retryable: false };
+    if (status === 404 && call.startsWith('kik/')) return { message: `planviewer: job ${uuid} is unknown or not waiting for a choice (HTTP 404)`, providerCode: 'not_waiting', retryable: false };
+    if (status === 404) return { message: `planviewer: no documents for ${uuid}: unknown, or not a Kadaster product order (HTTP 404)`, providerCode: 'not_found', retryable: false };
+    if (status === 400 && call === 'kik/select') return { message: `planviewer: the choice for job ${uuid} was refused (HTTP 400)`, providerCode: 'invalid_choice', retryable: false };
   }
   if (status === 401) return { message: 'planviewer: the access key id or secret was refused (HTTP 401)', providerCode: 'unauthorized', retryable: false };
   return undefined;

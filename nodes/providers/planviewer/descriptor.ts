@@ -2,13 +2,15 @@
 import { ProviderDescriptor } from '../../core/descriptor';
 import { PlanviewerClient, PLANVIEWER_DEFAULT_BASE_URL } from './client';
 import { planviewerCapabilities } from './capabilities';
+import { PLANVIEWER_OPERATIONS } from './operations';
+import { operationInfos } from '../../core/capabilities';
 
 export const planviewerDescriptor: ProviderDescriptor<PlanviewerClient> = {
   name: 'planviewer',
   label: 'Planviewer',
   defaultBaseUrl: PLANVIEWER_DEFAULT_BASE_URL,
   sandboxPath: '/planviewer',
-  guide: 'README.md#planviewer',
+  guide: 'docs/planviewer.md',
   credentials: [
     { key: 'apiKey', secret: true, label: { 'en-US': 'Access key id', de: 'Zugriffsschlüssel-ID', nl: 'Toegangssleutel-id', fr: "ID de clé d'accès" } },
     { key: 'apiSecret', secret: true, label: { 'en-US': 'Secret', de: 'Geheimnis', nl: 'Geheim', fr: 'Secret' } },
@@ -20,7 +22,7 @@ export const planviewerDescriptor: ProviderDescriptor<PlanviewerClient> = {
     result: true,
     status: [{ name: 'job', label: { 'en-US': 'job', de: 'Job', nl: 'job', fr: 'job' }, defaultIntervalMs: 10_000 }],
     callback: [],
-    operations: [],
+    operations: operationInfos(PLANVIEWER_OPERATIONS),
     nodes: [],
   },
   create(s) {

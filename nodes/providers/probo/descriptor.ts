@@ -1,7 +1,9 @@
 /** Probo (print on demand): who it is, what the account needs, what it can do. */
 import { optionOf, ProviderDescriptor, same } from '../../core/descriptor';
+import { operationInfos } from '../../core/capabilities';
 import { ProboClient, PROBO_DEFAULT_BASE_URL } from './client';
 import { proboCapabilities } from './capabilities';
+import { PROBO_OPERATIONS } from './operations';
 
 export const proboDescriptor: ProviderDescriptor<ProboClient> = {
   name: 'probo',
@@ -27,11 +29,18 @@ export const proboDescriptor: ProviderDescriptor<ProboClient> = {
     {
       key: 'authScheme',
       type: 'select',
-      default: 'bearer',
+      // What every public client that works against the live API sends; an account saved without the property gets it too.
+      default: 'basic',
       label: { 'en-US': 'Auth scheme', de: 'Authentifizierung', nl: 'Authenticatie', fr: 'Authentification' },
+      hint: {
+        'en-US': 'Basic sends the key as Probo issues it (Authorization: Basic <key>)',
+        de: 'Basic sendet den Schlüssel so, wie Probo ihn ausgibt (Authorization: Basic <Schlüssel>)',
+        nl: 'Basic stuurt de sleutel zoals Probo die uitgeeft (Authorization: Basic <sleutel>)',
+        fr: 'Basic envoie la clé telle que Probo la délivre (Authorization: Basic <clé>)',
+      },
       options: [
-        { value: 'bearer', label: same('Bearer') },
         { value: 'basic', label: same('Basic') },
+        { value: 'bearer', label: same('Bearer') },
       ],
     },
   ],
@@ -43,14 +52,14 @@ export const proboDescriptor: ProviderDescriptor<ProboClient> = {
       { name: 'uploader', label: { 'en-US': 'uploader session', de: 'Uploader-Sitzung', nl: 'uploadersessie', fr: "session d'upload" } },
       { name: 'order', label: { 'en-US': 'order status', de: 'Auftragsstatus', nl: 'orderstatus', fr: 'état de commande' } },
     ],
-    operations: [],
+    operations: operationInfos(PROBO_OPERATIONS),
     nodes: ['fulfillment-uploader-session'],
   },
   create(s) {
     const client = new ProboClient({
       baseUrl: s.baseUrl,
       apiKey: s.credentials.apiKey ?? '',
-      authScheme: optionOf(s, 'authScheme', 'bearer') === 'basic' ? 'basic' : 'bearer',
+      authScheme: optionOf(s, 'authScheme', 'basic') === 'bearer' ? 'bearer' : 'basic',
       testMode: optionOf(s, 'testMode', true),
       timeoutMs: s.timeoutMs,
       maxResponseBytes: s.maxResponseBytes,

@@ -1,14 +1,20 @@
 /**
- * Checks of Probo request bodies, run before anything is sent. Each error
- * names the exact path (`msg.payload.products[0].uploaders[1].external_id`)
- * so the user can find the field in a Debug node.
+ * Checks of Probo request bodies, run once before anything is sent. Each
+ * error names the exact path (`msg.payload.products[0].uploaders[1].external_id`)
+ * so the user can find the field in a Debug node. The rules are those of
+ * Probo's Reseller API specification and guides.
  */
 import { invalidInput } from '../../core/errors';
-import { isLanguageCode, isPlainObject } from '../../core/validate';
-import { ProboOrderRequest, ProboPriceRequest, ProboUploaderCreateRequest } from './types';
+import { isLanguageCode, isPlainObject, preview } from '../../core/validate';
+import { ProboOrderRef, ProboOrderRequest, ProboPriceRequest, ProboProductsQuery, ProboUploaderCreateRequest } from './types';
 
 const PROVIDER = 'probo';
 const MAX_ID = 200;
+/** The order id: "May only contain the following characters: a-zA-Z0-9_-". */
+const ORDER_ID = /^[A-Za-z0-9_-]+$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A product entry of an order takes these keys and no other (specification: `additionalProperties: false`). */
+const ORDER_PRODUCT_KEYS = ['code', 'customer_code', 'id', 'reference', 'options', 'files', 'uploaders', 'uploader'];
 
 function fail(field: string, message: string): never {
   throw invalidInput(field, message, PROVIDER);
@@ -22,12 +28,12 @@ export function isProboId(value: unknown): value is string | number {
 
 export function checkLanguage(value: unknown, field: string): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  if (!isLanguageCode(value)) fail(field, `must be an ISO 639-1 language code of two letters (e.g. "nl", "en"), got ${JSON.stringify(value).slice(0, 40)}`);
+  if (!isLanguageCode(value)) fail(field, `must be an ISO 639-1 language code of two letters (e.g. "nl", "en"), got ${preview(value)}`);
   return value.toLowerCase();
 }
 
-export function checkHttpUrl(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.trim() === '') fail(field, 'is required: the URL Probo calls when the upload is confirmed');
+export function checkHttpUrl(value: unknown, field: string, what = 'the URL Probo calls when the upload is confirmed'): string {
+  if (typeof value !== 'string' || value.trim() === '') fail(field, `is required: ${what}`);
   let url: URL;
   try {
     url = new URL(value);
@@ -46,32 +52,49 @@ function checkOptions(value: unknown, field: string): void {
     if (typeof o.code !== 'string' || o.code.trim() === '') fail(`${field}[${j}].code`, 'is required (the option code, e.g. "width")');
     const v = o.value;
     if (v !== undefined && v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
-      fail(`${field}[${j}].value`, 'must be a string, number or boolean');
+      fail(`${field}[${j}].value`, 'must be a string, a number or null');
     }
   });
 }
 
-function checkProducts(value: unknown, field: string, withUploaders: boolean): void {
+type ProductUse = 'price' | 'configure' | 'order';
+
+function checkUploaders(value: unknown, at: string): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value)) fail(`${at}.uploaders`, 'must be an array of {id, external_id}');
+  value.forEach((u, k) => {
+    const ua = `${at}.uploaders[${k}]`;
+    if (!isPlainObject(u)) fail(ua, 'must be an object {id, external_id}');
+    if (!isProboId(u.id)) fail(`${ua}.id`, 'is required: the uploader session id (both id and external_id are needed)');
+    if (!isProboId(u.external_id)) fail(`${ua}.external_id`, 'is required: the uploader session external_id (both id and external_id are needed)');
+  });
+}
+
+function checkProducts(value: unknown, field: string, use: ProductUse): void {
   if (!Array.isArray(value) || value.length === 0) fail(field, 'must be a non-empty array of products');
   value.forEach((p, i) => {
     const at = `${field}[${i}]`;
     if (!isPlainObject(p)) fail(at, 'must be an object {code, options}');
-    if (typeof p.code !== 'string' || p.code.trim() === '') fail(`${at}.code`, 'is required (the Probo product code, e.g. "banner-510")');
+    const byCode = typeof p.code === 'string' && p.code.trim() !== '';
+    const byCustomerCode = use !== 'configure' && typeof p.customer_code === 'string' && p.customer_code.trim() !== '';
+    if (!byCode && !byCustomerCode) {
+      fail(`${at}.code`, use === 'configure' ? 'is required (the Probo product code, e.g. "banner-510")' : 'is required (the Probo product code, e.g. "banner-510"), or customer_code for a product saved in your webshop');
+    }
     checkOptions(p.options, `${at}.options`);
-    if (!withUploaders || p.uploaders === undefined) return;
-    if (!Array.isArray(p.uploaders)) fail(`${at}.uploaders`, 'must be an array of {id, external_id}');
-    p.uploaders.forEach((u, k) => {
-      const ua = `${at}.uploaders[${k}]`;
-      if (!isPlainObject(u)) fail(ua, 'must be an object {id, external_id}');
-      if (!isProboId(u.id)) fail(`${ua}.id`, 'is required: the uploader session id (both id and external_id are needed)');
-      if (!isProboId(u.external_id)) fail(`${ua}.external_id`, 'is required: the uploader session external_id (both id and external_id are needed)');
-    });
+    if (use !== 'order') return;
+    const extra = Object.keys(p).find((k) => !ORDER_PRODUCT_KEYS.includes(k));
+    if (extra !== undefined) fail(`${at}.${extra}`, `is not a field Probo takes in an order's product (it takes ${ORDER_PRODUCT_KEYS.join(', ')})`);
+    if (p.reference !== undefined && (typeof p.reference !== 'string' || p.reference.length > 255)) fail(`${at}.reference`, 'must be a string of at most 255 characters');
+    if (p.files !== undefined && !Array.isArray(p.files)) fail(`${at}.files`, 'must be an array of files ({uri} or {id})');
+    if (p.uploader !== undefined && typeof p.uploader !== 'boolean') fail(`${at}.uploader`, 'must be true or false');
+    checkUploaders(p.uploaders, at);
   });
 }
 
-export function checkPriceRequest(input: unknown, field: string): ProboPriceRequest {
-  if (!isPlainObject(input)) fail(field, 'must be an object {language?, products: [{code, options}]}');
-  checkProducts(input.products, `${field}.products`, false);
+export function checkPriceRequest(input: unknown, field: string, use: 'price' | 'configure' = 'price'): ProboPriceRequest {
+  if (!isPlainObject(input)) fail(field, 'must be an object {language?, products: [{code, options}], deliveries?}');
+  checkProducts(input.products, `${field}.products`, use);
+  if (input.deliveries !== undefined && !Array.isArray(input.deliveries)) fail(`${field}.deliveries`, 'must be an array');
   const language = checkLanguage(input.language, `${field}.language`);
   return { ...input, ...(language ? { language } : {}) } as ProboPriceRequest;
 }
@@ -87,19 +110,53 @@ export function checkUploaderRequest(input: unknown, field: string): ProboUpload
   return { calculation_id: calc, callback_url, ...(language ? { language } : {}) };
 }
 
+/** `callback_urls` (an array), plus a `callback_url` string or array: one list, checked, without repeats. */
+function callbackUrls(input: Record<string, unknown>, field: string): string[] | undefined {
+  const out: string[] = [];
+  const take = (value: unknown, at: string): void => {
+    if (value === undefined || value === null) return;
+    const list = Array.isArray(value) ? value : [value];
+    list.forEach((u, i) => out.push(checkHttpUrl(u, Array.isArray(value) ? `${at}[${i}]` : at, 'the URL Probo posts the order\'s status changes to')));
+  };
+  if (input.callback_urls !== undefined && !Array.isArray(input.callback_urls)) fail(`${field}.callback_urls`, 'must be an array of URLs');
+  take(input.callback_urls, `${field}.callback_urls`);
+  take(input.callback_url, `${field}.callback_url`);
+  return out.length > 0 ? [...new Set(out)] : undefined;
+}
+
+/**
+ * The order as Probo's specification requires it (`id`, `reference`,
+ * `deliveries`, `products`). A `callback_url` given by a flow is sent as
+ * `callback_urls`; an integer `id` is sent as the string Probo expects.
+ */
 export function checkOrder(input: unknown, field: string): ProboOrderRequest {
   if (!isPlainObject(input)) fail(field, 'must be the order object {id, reference, products, deliveries}');
-  if (!isProboId(input.id)) fail(`${field}.id`, 'is required: your own unique order id (Probo refuses a repeated id)');
-  if (input.reference !== undefined && typeof input.reference !== 'string') fail(`${field}.reference`, 'must be a string');
+  const rawId = input.id;
+  if (!(typeof rawId === 'number' && Number.isInteger(rawId) && rawId >= 0) && !(typeof rawId === 'string' && rawId !== '')) {
+    fail(`${field}.id`, 'is required: your own unique order id (letters, digits, _ and -)');
+  }
+  const id = String(rawId);
+  if (id.length > MAX_ID || !ORDER_ID.test(id)) fail(`${field}.id`, `may only contain letters, digits, _ and - (Probo's rule), got ${preview(rawId)}`);
+  if (typeof input.reference !== 'string' || input.reference === '') fail(`${field}.reference`, 'is required: your reference for the order (a non-empty string; it need not be unique)');
   if (input.order_type !== undefined && input.order_type !== 'test' && input.order_type !== 'production') {
     fail(`${field}.order_type`, 'must be "test" or "production"');
   }
-  checkProducts(input.products, `${field}.products`, true);
-  if (input.deliveries !== undefined && !Array.isArray(input.deliveries)) fail(`${field}.deliveries`, 'must be an array');
-  return input as ProboOrderRequest;
+  checkProducts(input.products, `${field}.products`, 'order');
+  if (!Array.isArray(input.deliveries) || input.deliveries.length === 0) fail(`${field}.deliveries`, 'is required: a non-empty array of deliveries ({address, delivery_date_preset, shipping_method_preset} …)');
+  input.deliveries.forEach((d, i) => {
+    if (!isPlainObject(d)) fail(`${field}.deliveries[${i}]`, 'must be an object with the address and the delivery choice');
+  });
+  if (input.error_email_addresses !== undefined && (!Array.isArray(input.error_email_addresses) || input.error_email_addresses.some((e) => typeof e !== 'string'))) {
+    fail(`${field}.error_email_addresses`, 'must be an array of e-mail addresses');
+  }
+  const urls = callbackUrls(input, field);
+  const { callback_url: _single, callback_urls: _list, ...rest } = input;
+  void _single;
+  void _list;
+  return { ...rest, id, ...(urls ? { callback_urls: urls } : {}) } as ProboOrderRequest;
 }
 
-/** Order ids for /order/status: one id, an array, `{id}`, `{orders:[{id}]}` or an order answer. */
+/** Order ids for /order/status: one id, an array, `{id}`, `{orders:[{id}]}` or place order's output. */
 export function orderIds(input: unknown, field: string): string[] {
   const out: string[] = [];
   const add = (v: unknown, at: string): void => {
@@ -119,4 +176,85 @@ export function orderIds(input: unknown, field: string): string[] {
     input.forEach((v, i) => add(v, `${field}[${i}]`));
   } else add(input, field);
   return [...new Set(out)];
+}
+
+/** The order to cancel or release: your id (a bare value or `{id}`) or `{supplier_order_number}`. */
+export function checkOrderRef(input: unknown, field: string): ProboOrderRef {
+  if (typeof input === 'string' || typeof input === 'number') {
+    if (!isProboId(input)) fail(field, 'expected your order id, {id} or {supplier_order_number}');
+    return { id: input };
+  }
+  if (!isPlainObject(input)) fail(field, 'expected your order id, {id} or {supplier_order_number}');
+  const source = isPlainObject(input.order) && input.id === undefined && input.supplier_order_number === undefined ? input.order : input;
+  const at = source === input ? field : `${field}.order`;
+  const hasId = source.id !== undefined;
+  const hasNumber = source.supplier_order_number !== undefined;
+  if (hasId && hasNumber) fail(at, 'give either id or supplier_order_number, not both');
+  if (hasId) {
+    if (!isProboId(source.id)) fail(`${at}.id`, 'must be your order id (a string or an integer)');
+    return { id: source.id };
+  }
+  if (hasNumber) {
+    if (!isProboId(source.supplier_order_number)) fail(`${at}.supplier_order_number`, "must be Probo's order number (an integer or a string)");
+    return { supplier_order_number: source.supplier_order_number };
+  }
+  return fail(field, 'needs id (your order id) or supplier_order_number (Probo\'s)');
+}
+
+function positiveInt(value: unknown, field: string): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) fail(field, `must be a whole number of at least 1, got ${preview(value)}`);
+  return n;
+}
+
+function date(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' || !DATE.test(value)) fail(field, `must be a date yyyy-mm-dd, got ${preview(value)}`);
+  return value;
+}
+
+export interface ProductsInput {
+  query: ProboProductsQuery;
+  /** Every page, one after another. */
+  all: boolean;
+  /** With `all`: stop after this many pages. */
+  maxPages: number;
+}
+
+export const MAX_CATALOGUE_PAGES = 100;
+
+/** `{page?, per_page?, language?, updated_at_from?, updated_at_to?}` for one page; `{all: true, …}` for every page. */
+export function checkProductsInput(input: unknown, field: string): ProductsInput {
+  if (input === undefined || input === null || input === '') return { query: {}, all: false, maxPages: MAX_CATALOGUE_PAGES };
+  if (!isPlainObject(input)) fail(field, 'must be an object {page?, per_page?, language?, updated_at_from?, updated_at_to?} or {all: true, …}');
+  const known = ['page', 'per_page', 'language', 'updated_at_from', 'updated_at_to', 'all', 'max_pages'];
+  const extra = Object.keys(input).find((k) => !known.includes(k));
+  if (extra !== undefined) fail(`${field}.${extra}`, `is not a catalogue parameter (use ${known.join(', ')})`);
+  if (input.all !== undefined && typeof input.all !== 'boolean') fail(`${field}.all`, 'must be true or false');
+  const all = input.all === true;
+  const page = positiveInt(input.page, `${field}.page`);
+  if (all && page !== undefined) fail(`${field}.page`, 'cannot be combined with all: true (all pages are read from the first)');
+  const maxPages = positiveInt(input.max_pages, `${field}.max_pages`) ?? MAX_CATALOGUE_PAGES;
+  const query: ProboProductsQuery = {};
+  if (page !== undefined) query.page = page;
+  const perPage = positiveInt(input.per_page, `${field}.per_page`);
+  if (perPage !== undefined) query.per_page = perPage;
+  const language = checkLanguage(input.language, `${field}.language`);
+  if (language) query.language = language;
+  const from = date(input.updated_at_from, `${field}.updated_at_from`);
+  if (from) query.updated_at_from = from;
+  const to = date(input.updated_at_to, `${field}.updated_at_to`);
+  if (to) query.updated_at_to = to;
+  return { query, all, maxPages };
+}
+
+/** A product code (`"banner-510"`) or `{code, language?}`. */
+export function checkProductInput(input: unknown, field: string): { code: string; language?: string } {
+  const source = isPlainObject(input) ? input : { code: input };
+  const at = isPlainObject(input) ? `${field}.code` : field;
+  const code = source.code;
+  if (typeof code !== 'string' || code.trim().length < 2) fail(at, 'is required: a Probo product code such as "banner-510"');
+  const language = checkLanguage(source.language, `${field}.language`);
+  return { code: code.trim(), ...(language ? { language } : {}) };
 }

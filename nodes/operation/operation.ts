@@ -1,0 +1,111 @@
+/**
+ * fulfillment-operation: any documented operation of the account's provider
+ * that has no node of its own, chosen by name (node setting, or msg.operation).
+ * The provider's operation checks msg.payload before anything is sent; an
+ * operation that changes something is sent once and guarded like an order.
+ */
+import { NodeAPI, Node, NodeDef, NodeMessage } from '../runtime/red';
+import { onInput } from '../runtime/input';
+import { accountOf, AccountNode, providersFor } from '../runtime/account-ref';
+import { busy, ok } from '../runtime/status';
+import { numberSetting } from '../runtime/props';
+import { contextLedger } from '../runtime/ledger-store';
+import { explicitIdempotencyKey, sendOnce } from '../runtime/send-once';
+import { registerChoicesRoute } from '../runtime/choices-route';
+import { ActionResult, OperationCapability } from '../core/capabilities';
+import { OperationInfo } from '../core/descriptor';
+import { FulfillmentError, invalidInput } from '../core/errors';
+import { IdempotencyGuard, idempotencyKey } from '../core/idempotency';
+import { assertNoPollution, isPlainObject } from '../core/validate';
+
+export = function register(RED: NodeAPI): void {
+  function OperationNode(this: Node, def: NodeDef): void {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const windowMs = numberSetting(node, def, 'dedupeWindow', 86_400, 0) * 1000;
+    const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
+    const guard = new IdempotencyGuard(contextLedger(node, store), windowMs);
+    const configured = typeof def.operation === 'string' ? def.operation.trim() : '';
+    const choiceSetting = typeof def.choice === 'string' ? def.choice.trim() : '';
+
+    onInput(node, async (msg, send) => {
+      const account = accountOf(RED, def.account);
+      const name = operationName(msg, configured);
+      const op = operationOf(account, name, msg.operation !== undefined);
+      assertNoPollution(msg.payload, 'msg.payload');
+      // The node's choice (a product code…) belongs to its own operation only.
+      const input = name === configured ? withChoice(msg.payload, op.info, choiceSetting) : msg.payload;
+      const prepared = op.prepare(input);
+      node.status(busy(`${name} · sending`));
+      let result: ActionResult;
+      if (op.info.changes) {
+        const explicitKey = explicitIdempotencyKey(msg, account.provider);
+        const key = explicitKey ?? (guard.enabled ? idempotencyKey(account.provider, { operation: name, input: prepared }) : undefined);
+        result = await sendOnce(guard, key, account.provider, () => op.run(prepared), (r) => ({ state: 'placed', answer: r.payload }));
+        if (key) msg.idempotencyKey = key;
+      } else {
+        result = await op.run(prepared);
+      }
+      msg.payload = result.payload;
+      Object.assign(msg, result.fields);
+      // Consumed here: passed on, it would make the next operation node run this one again.
+      delete msg.operation;
+      node.status(ok(`${name} · ${summary(op.info, result)}`));
+      send(msg);
+    });
+  }
+  RED.nodes.registerType('fulfillment-operation', OperationNode);
+  registerChoicesRoute(RED);
+};
+
+function operationName(msg: NodeMessage, configured: string): string {
+  const given = msg.operation;
+  if (given !== undefined) {
+    if (typeof given !== 'string' || given.trim() === '' || given.length > 100) throw invalidInput('msg.operation', 'must be the name of one of the provider\'s operations');
+    return given.trim();
+  }
+  if (configured === '') {
+    throw new FulfillmentError({ kind: 'config', field: 'operation', message: 'no operation chosen: choose one on the node, or set msg.operation' });
+  }
+  return configured;
+}
+
+function operationOf(account: AccountNode, name: string, fromMsg: boolean): OperationCapability {
+  const operations = account.handle().capabilities.operations ?? {};
+  const names = Object.keys(operations);
+  if (names.length === 0) {
+    const able = providersFor('operations');
+    throw new FulfillmentError({
+      kind: 'unsupported',
+      provider: account.provider,
+      field: 'account',
+      message: `${account.provider}: this provider has no operations; choose an account of ${able.length > 0 ? able.join(', ') : 'another provider'}`,
+    });
+  }
+  const op = Object.prototype.hasOwnProperty.call(operations, name) ? operations[name] : undefined;
+  if (!op) {
+    throw new FulfillmentError({
+      kind: fromMsg ? 'invalid_input' : 'config',
+      provider: account.provider,
+      field: fromMsg ? 'msg.operation' : 'operation',
+      message: `${account.provider} has no operation "${name.slice(0, 60)}"; it has ${names.join(', ')}`,
+    });
+  }
+  return op;
+}
+
+/** Fills the operation's choice field (e.g. products) from the node's setting when msg.payload leaves it out. */
+function withChoice(payload: unknown, info: OperationInfo, value: string): unknown {
+  if (!info.choice || value === '') return payload;
+  const base = payload === undefined || payload === null ? {} : payload;
+  if (!isPlainObject(base) || base[info.choice.field] !== undefined) return payload;
+  const values = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  return { ...base, [info.choice.field]: info.choice.many ? values : values[0] };
+}
+
+/** "3 found" for lists (the first listed field, else the answer), "sent" for changes. */
+function summary(info: OperationInfo, result: ActionResult): string {
+  if (info.changes) return 'sent';
+  const list = Object.values(result.fields).find(Array.isArray) ?? (Array.isArray(result.payload) ? result.payload : undefined);
+  return list ? `${list.length} found` : 'done';
+}
