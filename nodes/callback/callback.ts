@@ -25,6 +25,7 @@ import { asFulfillmentError, FulfillmentError } from '../core/errors';
 import { CallbackEvent } from '../core/capabilities';
 import { assertNoPollution } from '../core/validate';
 import { CALLBACK_PREFIX, CallbackNode, callbackUrlOf, DEFAULT_PUBLIC_URL } from './callback-url';
+import { activity, providerIdOf } from '../runtime/activity';
 
 const PATH = /^[A-Za-z0-9_-]+(?:\/[A-Za-z0-9_-]+)*$/;
 
@@ -52,6 +53,8 @@ export = function register(RED: NodeAPI): void {
     const route = `${CALLBACK_PREFIX}/${path}`;
     let closed = false;
     let received = 0;
+    // The operations sidebar lists the events and the refusals (never the URL: it holds the secret).
+    const log = activity.callbackNode(node, { store, provider: () => accountOf(RED, def.account).provider });
 
     node.callbackUrl = () => (secret && PATH.test(path) ? callbackUrlOf(publicUrl, RED.settings.httpNodeRoot, path, secret) : undefined);
 
@@ -70,11 +73,14 @@ export = function register(RED: NodeAPI): void {
           continue;
         }
         if (verdicts[i] !== 'new') {
+          log.repeat(event.dedupeKey);
           if (!closed) node.status(ok(`repeat dropped · ${received} received`));
           continue;
         }
         if (closed) return;
         received++;
+        const f = event.fields;
+        log.event({ kind: typeof f.eventType === 'string' ? f.eventType : kind, id: providerIdOf(f), status: typeof f.status === 'string' ? f.status : undefined, dedupeKey: event.dedupeKey });
         const status = typeof event.fields.status === 'string' ? ` ${event.fields.status}` : '';
         node.status(ok(`${String(event.fields.eventType ?? 'callback')}${status} · ${received} received`));
         node.send({ ...event.fields, payload: event.payload, dedupeKey: event.dedupeKey, callback: { path, kind: kind ?? event.fields.eventType, receivedAt: new Date().toISOString() } });
@@ -82,14 +88,18 @@ export = function register(RED: NodeAPI): void {
     };
 
     const handle = async (req: HttpRequest, res: HttpResponse): Promise<void> => {
+      const refuse = (status: number, message: string, why = message): void => {
+        reply(res, status, { status: 'error', message });
+        log.refused(status, why, req.socket?.remoteAddress);
+      };
       const given = typeof req.params?.secret === 'string' ? req.params.secret : '';
       if (!sameSecret(given, secret)) {
-        reply(res, 401, { status: 'error', message: 'unauthorized' });
+        refuse(401, 'unauthorized', given === '' ? 'no secret in the URL' : 'wrong secret in the URL');
         drain(req, maxBytes);
         return;
       }
       if (!isJsonContentType(req.headers['content-type'])) {
-        reply(res, 415, { status: 'error', message: 'only application/json is accepted' });
+        refuse(415, 'only application/json is accepted', `not JSON (Content-Type: ${String(req.headers['content-type'] ?? 'none').slice(0, 60)})`);
         drain(req, maxBytes);
         return;
       }
@@ -98,7 +108,7 @@ export = function register(RED: NodeAPI): void {
         raw = await readLimitedBody(req, maxBytes);
       } catch (e) {
         if (e instanceof BodyTooLarge) {
-          reply(res, 413, { status: 'error', message: `body larger than ${maxBytes} bytes` });
+          refuse(413, `body larger than ${maxBytes} bytes`);
           drain(req, maxBytes * 10);
           return;
         }
@@ -109,7 +119,7 @@ export = function register(RED: NodeAPI): void {
         try {
           body = JSON.parse(raw.toString('utf8'));
         } catch {
-          reply(res, 400, { status: 'error', message: 'body is not valid JSON' });
+          refuse(400, 'body is not valid JSON');
           return;
         }
       } else body = raw.parsed;
@@ -126,10 +136,10 @@ export = function register(RED: NodeAPI): void {
       } catch (e) {
         const fe = asFulfillmentError(e);
         if (fe.kind === 'invalid_input') {
-          reply(res, 400, { status: 'error', message: fe.message });
+          refuse(400, fe.message);
           return;
         }
-        reply(res, 503, { status: 'error', message: 'callback endpoint not ready' });
+        refuse(503, 'callback endpoint not ready', fe.message);
         node.status({ fill: 'red', shape: 'ring', text: fe.message.slice(0, 60) });
         node.error(reportable(fe), { payload: body });
         return;
@@ -141,7 +151,7 @@ export = function register(RED: NodeAPI): void {
         const fe = asFulfillmentError(e);
         // Those decided already are output now; the provider's next try brings the rest.
         output(events.slice(0, verdicts.length), verdicts);
-        reply(res, 503, { status: 'error', message: 'callback endpoint not ready, send it again later' });
+        refuse(503, 'callback endpoint not ready, send it again later', fe.message);
         node.status({ fill: 'red', shape: 'ring', text: fe.message.slice(0, 60) });
         node.error(reportable(fe), { payload: body });
         return;

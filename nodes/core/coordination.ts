@@ -66,6 +66,8 @@ export interface WatchStore<M> {
   remove(kind: string, ids: string[]): Promise<Array<WatchEntry<M>>>;
   /** The jobs to ask about now: all of them (one instance), or this instance's share of those due (shared). */
   claim(intervalMs: number): Promise<WatchClaim<M>>;
+  /** One watched job to ask about at once ("check now"), claimed like a round would; undefined when not watched. */
+  claimOne(kind: string, id: string, intervalMs: number): Promise<WatchEntry<M> | undefined>;
   /** Records one tick's findings; returns the part this instance won, each entry with its `meta`. */
   settle(outcome: TickOutcome<M>): Promise<TickOutcome<M>>;
   list(): Promise<Array<ListedEntry<M>>>;

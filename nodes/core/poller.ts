@@ -87,6 +87,7 @@ export class Poller<M = unknown> {
   private running = false;
   private closed = false;
   private failures = 0;
+  private nextAt: number | undefined;
   private readonly opts: PollerOptions<M>;
 
   constructor(opts: PollerOptions<M>) {
@@ -134,6 +135,35 @@ export class Poller<M = unknown> {
     return this.store.size;
   }
 
+  /** When the next round is planned (epoch ms), if one is. */
+  get nextTickAt(): number | undefined {
+    return this.timer ? this.nextAt : undefined;
+  }
+
+  /**
+   * Asks about one watched job at once, outside the rhythm of the rounds
+   * (an operator's "check now"); reports like a round would. False when the
+   * job is not watched. A failed read is reported through onError and thrown.
+   */
+  async checkNow(kind: string, id: string): Promise<boolean> {
+    if (this.closed) return false;
+    const entry = await this.store.claimOne(kind, id, this.opts.intervalMs);
+    if (!entry || this.closed) return false;
+    let reports: PollReport[];
+    try {
+      reports = await this.opts.fetch(kind, [id]);
+    } catch (e) {
+      this.safe(() => this.opts.onError?.(e, [entry]));
+      throw e;
+    }
+    if (this.closed) return true;
+    const outcome: TickOutcome<M> = { finished: [], expired: [], progressed: [] };
+    const order = new Map<PollReport, number>();
+    this.evaluate([entry], reports.filter((r) => r.id === id), this.now(), outcome, order);
+    await this.settleAndReport(outcome, order);
+    return true;
+  }
+
   close(): void {
     this.closed = true;
     this.clearTimer();
@@ -148,6 +178,7 @@ export class Poller<M = unknown> {
   private schedule(delay: number): void {
     this.clearTimer();
     if (this.closed || (this.store.size === 0 && !this.store.shared)) return;
+    this.nextAt = this.now() + delay;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       // The tick handles its own errors; this catch is the last guard so a timer never throws.
@@ -208,26 +239,7 @@ export class Poller<M = unknown> {
         continue;
       }
       if (this.closed) return this.opts.intervalMs;
-      const claimed = new Map(list.map((e) => [e.id, e]));
-      for (const received of reports) {
-        const entry = claimed.get(received.id);
-        if (!entry) continue;
-        const newStatus = entry.lastStatus !== received.status;
-        const sinceChanged = received.verdict === 'pending' && (newStatus || entry.statusSince === undefined);
-        const statusSince = sinceChanged ? now : entry.statusSince;
-        const report = this.overdue(statusSince, received, now);
-        order.set(report, order.size);
-        if (report.verdict !== 'pending') {
-          outcome.finished.push({ entry, report });
-          continue;
-        }
-        const progress = progressLabel(report);
-        const changed = newStatus || entry.lastProgress !== progress;
-        if (changed || sinceChanged) {
-          // A start time seen for the first time (a list saved before it was kept) is recorded without an output.
-          outcome.progressed.push({ entry, next: { ...entry, lastStatus: report.status, lastProgress: progress, statusSince }, report, quiet: !changed });
-        }
-      }
+      this.evaluate(list, reports, now, outcome, order);
     }
     this.failures = failedEntries.length > 0 ? this.failures + 1 : 0;
     const delay = this.failures === 0
@@ -235,16 +247,44 @@ export class Poller<M = unknown> {
       : Math.max(this.opts.intervalMs, backoffDelay(this.failures, { baseDelayMs: this.opts.intervalMs, maxDelayMs: this.opts.maxBackoffMs ?? Math.max(this.opts.intervalMs, 300_000) }));
     if (failedEntries.length > 0) outcome.deferred = { entries: failedEntries, delayMs: delay };
     if (outcome.expired.length + outcome.finished.length + outcome.progressed.length + failedEntries.length === 0) return delay;
+    await this.settleAndReport(outcome, order);
+    return delay;
+  }
+
+  /** What the source's answers mean for the claimed entries: finished, progressed, or nothing new. */
+  private evaluate(claimedEntries: Array<WatchEntry<M>>, reports: PollReport[], now: number, outcome: TickOutcome<M>, order: Map<PollReport, number>): void {
+    const claimed = new Map(claimedEntries.map((e) => [e.id, e]));
+    for (const received of reports) {
+      const entry = claimed.get(received.id);
+      if (!entry) continue;
+      const newStatus = entry.lastStatus !== received.status;
+      const sinceChanged = received.verdict === 'pending' && (newStatus || entry.statusSince === undefined);
+      const statusSince = sinceChanged ? now : entry.statusSince;
+      const report = this.overdue(statusSince, received, now);
+      order.set(report, order.size);
+      if (report.verdict !== 'pending') {
+        outcome.finished.push({ entry, report });
+        continue;
+      }
+      const progress = progressLabel(report);
+      const changed = newStatus || entry.lastProgress !== progress;
+      if (changed || sinceChanged) {
+        // A start time seen for the first time (a list saved before it was kept) is recorded without an output.
+        outcome.progressed.push({ entry, next: { ...entry, lastStatus: report.status, lastProgress: progress, statusSince }, report, quiet: !changed });
+      }
+    }
+  }
+
+  /** Records the outcome in the store and reports what this instance won, in the order the source answered. */
+  private async settleAndReport(outcome: TickOutcome<M>, order: Map<PollReport, number>): Promise<void> {
     const won = await this.store.settle(outcome);
-    if (this.closed) return delay;
+    if (this.closed) return;
     for (const entry of won.expired) this.safe(() => this.opts.onTimeout?.(entry));
-    // Reported in the order the source answered, finished and progressed alike.
     const events = [
       ...won.finished.map(({ entry, report }) => ({ report, fire: () => this.opts.onTerminal?.(entry, report) })),
       ...won.progressed.filter((p) => !p.quiet).map(({ entry, report }) => ({ report, fire: () => this.opts.onProgress?.(entry, report) })),
     ].sort((a, b) => (order.get(a.report) ?? 0) - (order.get(b.report) ?? 0));
     for (const event of events) this.safe(event.fire);
-    return delay;
   }
 
   /** A pending report whose status has lasted longer than the provider allows becomes 'attention'. */

@@ -44,6 +44,10 @@ export class LocalWatchStore<M> implements WatchStore<M> {
     return { entries: [...this.entries.values()], total: this.entries.size };
   }
 
+  async claimOne(kind: string, id: string): Promise<WatchEntry<M> | undefined> {
+    return this.entries.get(watchKey(kind, id));
+  }
+
   async settle(outcome: TickOutcome<M>): Promise<TickOutcome<M>> {
     const won: TickOutcome<M> = { finished: [], expired: [], progressed: [] };
     // Only what is still watched counts: a job cancelled during the tick is not reported.

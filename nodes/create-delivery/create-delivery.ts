@@ -10,7 +10,7 @@ import { accountOf, clientFor } from '../runtime/account-ref';
 import type { PostgreenClient } from '../providers/postgreen/client';
 import { evaluate, numberSetting } from '../runtime/props';
 import { sharedRepeatGuards } from '../runtime/shared-state';
-import { explicitIdempotencyKey, sendOnce } from '../runtime/send-once';
+import { explicitIdempotencyKey, sendOnce, sendRecorded } from '../runtime/send-once';
 import { idempotencyKey } from '../core/idempotency';
 import { busy, ok } from '../runtime/status';
 import { invalidInput } from '../core/errors';
@@ -18,12 +18,14 @@ import { assertNoPollution, isPlainObject } from '../core/validate';
 import { jobIdsFrom } from '../providers/postgreen/capabilities';
 import { epochMs, planDelivery } from '../providers/postgreen/delivery';
 import { PostgreenId } from '../providers/postgreen/types';
+import { activity, providerIdOf } from '../runtime/activity';
 
 export = function register(RED: NodeAPI): void {
   function CreateDeliveryNode(this: Node, def: NodeDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
     const guards = sharedRepeatGuards(RED, node, numberSetting(node, def, 'dedupeWindow', 3600, 0) * 1000);
+    const calls = activity.callLog(node, typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined);
 
     onInput(node, async (msg, send) => {
       const client = clientFor<PostgreenClient>(RED, def.account, node.type, 'create deliveries');
@@ -53,9 +55,10 @@ export = function register(RED: NodeAPI): void {
       const command = planDelivery({ jobId, options, channel: channel || undefined, outputFile, packGroupIds: packGroupIds as PostgreenId[] | undefined, expectedPostDate }, selectable, lookup, profile);
       node.status(busy('creating delivery'));
       const key = guard?.enabled ? (explicitKey ?? idempotencyKey('postgreen', { delivery: command })) : undefined;
+      const recording = { log: calls, operation: 'create delivery', idOf: (d: unknown) => providerIdOf(d) ?? String(jobId) };
       msg.payload = guard
-        ? await sendOnce(guard, key, 'postgreen', () => client.createDeliveryCommand(command), (answer) => ({ state: 'placed', answer }))
-        : await client.createDeliveryCommand(command);
+        ? await sendOnce(guard, key, 'postgreen', () => client.createDeliveryCommand(command), (answer) => ({ state: 'placed', answer }), recording)
+        : await sendRecorded('postgreen', () => client.createDeliveryCommand(command), recording);
       if (key) msg.idempotencyKey = key;
       msg.jobId = jobId;
       msg.deliveryCommand = command;

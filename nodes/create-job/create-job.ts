@@ -18,6 +18,7 @@ import { assertNoPollution, isPlainObject } from '../core/validate';
 import { fileLabel, filesFingerprint, filesFromPayload } from '../providers/postgreen/input';
 import { notEligibleCount } from '../providers/postgreen/parse';
 import { PostgreenCreateJobRequest } from '../providers/postgreen/types';
+import { activity } from '../runtime/activity';
 
 type Mode = 'classic' | 'autocreate' | 'mailmerge';
 
@@ -29,6 +30,7 @@ export = function register(RED: NodeAPI): void {
     const windowMs = numberSetting(node, def, 'dedupeWindow', 3600, 0) * 1000;
     const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
     const guards = repeatGuards(RED, node, { windowMs, contextStore: store, ledgerPrefix: 'job_' });
+    const calls = activity.callLog(node, store);
 
     const text = async (msg: Parameters<typeof evaluate>[2], value: unknown, type: unknown, field: string): Promise<string | undefined> => {
       const v = await evaluate(RED, node, msg, value, type);
@@ -68,7 +70,12 @@ export = function register(RED: NodeAPI): void {
       const key = explicitKey ?? (fingerprint ? idempotencyKey('postgreen', { serviceId, jobName, mode, packRequirements: request.packRequirements ?? null, files: fingerprint }) : undefined);
       node.status(busy(`uploading ${files.length} file(s)`));
       // A PROCESSING_ERROR job holds nothing to deliver: the same files may be sent again.
-      const job = await sendOnce(guard, key, 'postgreen', () => client.createJob(request), (j) => (j.status === 'PROCESSING_ERROR' ? { state: 'failed' } : { state: 'placed', answer: j }));
+      const job = await sendOnce(guard, key, 'postgreen', () => client.createJob(request), (j) => (j.status === 'PROCESSING_ERROR' ? { state: 'failed' } : { state: 'placed', answer: j }), {
+        log: calls,
+        operation: 'create job',
+        idOf: (j) => (j.jobId === undefined ? undefined : String(j.jobId)),
+        referenceOf: () => jobName,
+      });
       if (key) msg.idempotencyKey = key;
       msg.jobId = job.jobId;
       msg.payload = job;

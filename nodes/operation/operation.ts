@@ -17,6 +17,7 @@ import { OperationInfo } from '../core/descriptor';
 import { FulfillmentError, invalidInput } from '../core/errors';
 import { idempotencyKey } from '../core/idempotency';
 import { assertNoPollution, isPlainObject } from '../core/validate';
+import { activity, providerIdOf, referenceOf } from '../runtime/activity';
 
 export = function register(RED: NodeAPI): void {
   function OperationNode(this: Node, def: NodeDef): void {
@@ -26,6 +27,7 @@ export = function register(RED: NodeAPI): void {
     const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
     // In the node's context, or in Redis when the account has a shared state (several instances).
     const guards = repeatGuards(RED, node, { windowMs, contextStore: store });
+    const calls = activity.callLog(node, store);
     const configured = typeof def.operation === 'string' ? def.operation.trim() : '';
     const choiceSetting = typeof def.choice === 'string' ? def.choice.trim() : '';
 
@@ -43,7 +45,12 @@ export = function register(RED: NodeAPI): void {
         const guard = guards(account);
         const explicitKey = explicitIdempotencyKey(msg, account.provider);
         const key = explicitKey ?? (guard.enabled ? idempotencyKey(account.provider, { operation: name, input: prepared }) : undefined);
-        result = await sendOnce(guard, key, account.provider, () => op.run(prepared), (r) => ({ state: 'placed', answer: r.payload }));
+        result = await sendOnce(guard, key, account.provider, () => op.run(prepared), (r) => ({ state: 'placed', answer: r.payload }), {
+          log: calls,
+          operation: name,
+          idOf: (r) => providerIdOf(r.fields) ?? providerIdOf(prepared),
+          referenceOf: (r) => referenceOf(r.fields),
+        });
         if (key) msg.idempotencyKey = key;
       } else {
         result = await op.run(prepared);

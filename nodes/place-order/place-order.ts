@@ -11,6 +11,7 @@ import { repeatGuards } from '../runtime/shared-state';
 import { explicitIdempotencyKey, sendOnce } from '../runtime/send-once';
 import { idempotencyKey } from '../core/idempotency';
 import { assertNoPollution } from '../core/validate';
+import { activity, providerIdOf, referenceOf } from '../runtime/activity';
 
 export = function register(RED: NodeAPI): void {
   function PlaceOrderNode(this: Node, def: NodeDef): void {
@@ -20,6 +21,7 @@ export = function register(RED: NodeAPI): void {
     const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
     // In the node's context, or in Redis when the account has a shared state (several instances).
     const guards = repeatGuards(RED, node, { windowMs, contextStore: store });
+    const calls = activity.callLog(node, store);
 
     onInput(node, async (msg, send) => {
       const account = accountOf(RED, def.account);
@@ -30,7 +32,12 @@ export = function register(RED: NodeAPI): void {
       const explicitKey = explicitIdempotencyKey(msg);
       const key = explicitKey ?? (guard.enabled ? idempotencyKey(account.provider, body) : undefined);
       node.status(busy(`ordering (${account.provider})`));
-      const result = await sendOnce(guard, key, account.provider, () => order.place(body), (r) => ({ state: 'placed', answer: r.payload }));
+      const result = await sendOnce(guard, key, account.provider, () => order.place(body), (r) => ({ state: 'placed', answer: r.payload }), {
+        log: calls,
+        operation: 'place order',
+        idOf: (r) => providerIdOf(r.fields),
+        referenceOf: (r) => referenceOf(r.fields),
+      });
       msg.payload = result.payload;
       Object.assign(msg, result.fields);
       if (key) msg.idempotencyKey = key;

@@ -17,6 +17,7 @@ import { coordinationOf } from '../runtime/shared-state';
 import { Poller, PollReport, WatchEntry } from '../core/poller';
 import { asFulfillmentError, FulfillmentError } from '../core/errors';
 import { StatusKindInfo } from '../core/descriptor';
+import { activity } from '../runtime/activity';
 
 type Meta = Record<string, unknown>;
 const WATCH_KEY = 'fulfillment-watch';
@@ -36,6 +37,8 @@ export = function register(RED: NodeAPI): void {
     let failing = false;
     let paused = false;
     let closed = false;
+    let lastTick: number | undefined;
+    let tickEveryMs: number | undefined;
 
     const statusCap = () => capabilityOf(accountOf(RED, def.account), 'status', 'report job or order status');
     // The kinds this provider can poll, with their default intervals, are in its descriptor.
@@ -82,6 +85,7 @@ export = function register(RED: NodeAPI): void {
       const cap = statusCap();
       const kind = kindInfo();
       const intervalMs = intervalS === undefined ? kind.defaultIntervalMs : intervalS * 1000;
+      tickEveryMs = intervalMs;
       const shared = coordinationOf(RED, accountOf(RED, def.account));
       const watchStore = shared?.watchList<Meta>(node.id, (waiting) => {
         contextSet(node.context(), PENDING_KEY, waiting.length > 0 ? waiting : undefined, store).catch(() => undefined);
@@ -92,16 +96,24 @@ export = function register(RED: NodeAPI): void {
         maxWaitMs,
         fetch: (k, ids) => cap.fetch(k, ids),
         onProgress: (entry, report) => {
+          track.progressed(entry);
           node.send([null, null, out(entry, report)]);
           showStatus();
         },
         onTerminal: (entry, report) => {
-          if (report.verdict === 'done') node.send([out(entry, report), null, null]);
-          else node.send([null, out(entry, report), null]);
+          if (report.verdict === 'done') {
+            track.ended(entry);
+            node.send([out(entry, report), null, null]);
+          } else {
+            track.needsAttention(entry, { verdict: report.verdict === 'failed' ? 'failed' : 'attention', status: report.status, reason: report.reason, progress: report.progress });
+            node.send([null, out(entry, report), null]);
+          }
           showStatus();
         },
         onTimeout: (entry) => {
-          node.send([null, out(entry, { status: 'timeout', reason: `no terminal state after ${Math.round(maxWaitMs / 1000)} s`, raw: entry.lastStatus }), null]);
+          const reason = `no terminal state after ${Math.round(maxWaitMs / 1000)} s`;
+          track.needsAttention(entry, { verdict: 'timeout', reason });
+          node.send([null, out(entry, { status: 'timeout', reason, raw: entry.lastStatus }), null]);
         },
         onError: (e, entries) => {
           const fe = asFulfillmentError(e);
@@ -110,7 +122,10 @@ export = function register(RED: NodeAPI): void {
             const p = poller;
             p?.unwatchAll(entries[0].kind, entries.map((x) => x.id))
               .then((removed) => {
-                for (const entry of removed) node.error(reportable(fe), out(entry, { status: 'error', raw: fe.response }));
+                for (const entry of removed) {
+                  track.needsAttention(entry, { verdict: 'refused', status: fe.status ? `HTTP ${fe.status}` : fe.kind, reason: fe.message });
+                  node.error(reportable(fe), out(entry, { status: 'error', raw: fe.response }));
+                }
                 showStatus();
               })
               .catch((err) => node.warn(`could not stop watching refused ids: ${asFulfillmentError(err).message}`));
@@ -122,6 +137,8 @@ export = function register(RED: NodeAPI): void {
         },
         onTick: () => {
           failing = false;
+          lastTick = Date.now();
+          track.changed();
           if (paused) {
             paused = false;
             showStatus();
@@ -135,12 +152,31 @@ export = function register(RED: NodeAPI): void {
           node.status(waiting(`paused: shared state unreachable${waitingJobs > 0 ? ` (${waitingJobs} new waiting)` : ''}`));
         },
         onChange: (entries) => {
+          track.changed();
           contextSet(node.context(), WATCH_KEY, entries, store).catch((e) => node.warn(`could not save the watch list: ${(e as Error).message}`));
         },
       });
       if (watchStore) poller.start();
       return poller;
     };
+
+    // The operations sidebar lists this node's jobs; its buttons act through here.
+    const track = activity.pollNode(node, {
+      store,
+      provider: () => accountOf(RED, def.account).provider,
+      source: {
+        // A shared list is read from Redis: the sidebar shows the list every instance shares.
+        list: () => poller?.list() ?? [],
+        nextCheckAt: () => poller?.nextTickAt ?? (lastTick !== undefined && tickEveryMs !== undefined && poller?.size ? lastTick + tickEveryMs : undefined),
+        checkNow: (kind, id) => poller?.checkNow(kind, id) ?? Promise.resolve(false),
+        unwatch: async (kind, id) => {
+          // Awaited: a shared watch list answers later.
+          const removed = await (poller?.unwatch(kind, id) ?? false);
+          if (removed) showStatus();
+          return removed;
+        },
+      },
+    });
 
     const valid = (saved: unknown): Array<WatchEntry<Meta>> =>
       Array.isArray(saved) ? (saved as Array<WatchEntry<Meta>>).filter((e) => e && typeof e.id === 'string' && typeof e.kind === 'string') : [];
@@ -177,7 +213,7 @@ export = function register(RED: NodeAPI): void {
       const kind = kindOf();
       if (msg.cancel === true) {
         const ids = msg.payload === undefined || msg.payload === null ? (await getPoller().list()).map((e) => e.id) : cap.targets(msg.payload, kind);
-        await getPoller().unwatchAll(kind, ids);
+        for (const entry of await getPoller().unwatchAll(kind, ids)) track.ended(entry);
         showStatus();
         return;
       }

@@ -88,6 +88,9 @@ export interface NodeAPI {
   httpNode: HttpRouter;
   httpAdmin: HttpRouter;
   auth: { needsPermission(permission: string): Handler };
+  /** The editor's comms channel (absent in some test runtimes). */
+  comms?: { publish(topic: string, data: unknown, retain?: boolean): void };
+  plugins?: { registerPlugin(id: string, definition: Record<string, unknown>): void };
   settings: Record<string, unknown> & { httpNodeRoot?: string };
   log: { info(m: string): void; warn(m: string): void; error(m: string): void; debug(m: string): void };
   _(key: string, subs?: Record<string, unknown>): string;

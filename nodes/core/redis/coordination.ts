@@ -11,7 +11,7 @@ import { FulfillmentError } from '../errors';
 import { LedgerEntry } from '../idempotency';
 import { WatchEntry } from '../poller';
 import { RedisConnection } from './connection';
-import { GUARD_CLAIM, GUARD_LIST, GUARD_SETTLE, RANK_ADMIT, WATCH_ADD, WATCH_CLAIM, WATCH_LIST, WATCH_REMOVE, WATCH_SETTLE } from './scripts';
+import { GUARD_CLAIM, GUARD_LIST, GUARD_SETTLE, RANK_ADMIT, WATCH_ADD, WATCH_CLAIM, WATCH_CLAIM_ONE, WATCH_LIST, WATCH_REMOVE, WATCH_SETTLE } from './scripts';
 
 /** Names this process in the shared watch lists' heartbeats (not secret: host, pid and a random tag). */
 export function instanceId(): string {
@@ -122,7 +122,11 @@ type Pending<M> = Omit<WatchEntry<M>, 'since'> & { since?: number };
 export class RedisWatchStore<M> implements WatchStore<M> {
   readonly shared = true;
   private total = 0;
-  /** The JSON of each claimed entry as Redis holds it: a progress update applies only to that. */
+  /**
+   * The JSON of each claimed entry as Redis holds it: a progress update applies
+   * only to that. Kept per job (a "check now" may overlap a round) and dropped
+   * when the job leaves the list, so it never outgrows the list.
+   */
   private readonly claimedJson = new Map<string, string>();
   /** Jobs to watch that could not be written while Redis was away; written first thing once it is back. */
   private readonly pending = new Map<string, { entry: Pending<M>; now: number }>();
@@ -203,6 +207,7 @@ export class RedisWatchStore<M> implements WatchStore<M> {
       if (isEntry(entry)) removed.push({ ...entry, ...(meta !== undefined && meta !== null ? { meta } : {}) });
     }
     this.total = Math.max(0, this.total - removed.length);
+    for (const member of members) this.claimedJson.delete(member);
     return removed;
   }
 
@@ -210,7 +215,6 @@ export class RedisWatchStore<M> implements WatchStore<M> {
     await this.flush();
     const flat = await this.conn.run<Array<string | number>>(WATCH_CLAIM, [this.key('due'), this.key('jobs'), this.key('live')], [this.instance, Math.max(1, Math.round(intervalMs)), heartbeatTtl(intervalMs)], 'polling is paused');
     this.total = Number(flat[1]) || 0;
-    this.claimedJson.clear();
     const entries: Array<WatchEntry<M>> = [];
     for (let i = 3; i < flat.length; i++) {
       const json = String(flat[i]);
@@ -220,6 +224,15 @@ export class RedisWatchStore<M> implements WatchStore<M> {
       entries.push(entry);
     }
     return { entries, total: this.total };
+  }
+
+  async claimOne(kind: string, id: string, intervalMs: number): Promise<WatchEntry<M> | undefined> {
+    const member = watchMember(kind, id);
+    const json = await this.conn.run<string | null>(WATCH_CLAIM_ONE, [this.key('due'), this.key('jobs')], [member, Math.max(1, Math.round(intervalMs))], 'the job was not asked about');
+    const entry = parseJson<WatchEntry<M>>(json);
+    if (!isEntry(entry)) return undefined;
+    this.claimedJson.set(member, json as string);
+    return entry;
   }
 
   async settle(outcome: TickOutcome<M>): Promise<TickOutcome<M>> {
@@ -267,6 +280,8 @@ export class RedisWatchStore<M> implements WatchStore<M> {
       }
     }
     this.total = Math.max(0, this.total - removedCount);
+    for (const member of removals) this.claimedJson.delete(member);
+    for (const { entry } of updates) this.claimedJson.delete(watchMember(entry.kind, entry.id));
     return won;
   }
 

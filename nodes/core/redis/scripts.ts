@@ -129,6 +129,19 @@ return out
 `);
 
 /**
+ * KEYS: due, jobs. ARGV: member, interval ms. Claims one watched job now
+ * ("check now": moved one interval ahead like a round's claim); returns its
+ * entry JSON, or nil when it is not watched.
+ */
+export const WATCH_CLAIM_ONE = script('watch-claim-one', `
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return false end
+local entry = redis.call('HGET', KEYS[2], ARGV[1])
+if not entry then return false end
+redis.call('ZADD', KEYS[1], 'XX', now_ms() + tonumber(ARGV[2]), ARGV[1])
+return entry
+`);
+
+/**
  * KEYS: due, jobs, meta. ARGV: r, r members to remove (finished or expired);
  * p, p triples (member, entry JSON as claimed, entry JSON with the new status);
  * d, delay ms (when d > 0), d members not to ask about before now + delay.
@@ -231,4 +244,4 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1
 `);
 
-export const SCRIPTS = [RANK_ADMIT, GUARD_CLAIM, GUARD_SETTLE, WATCH_ADD, WATCH_CLAIM, WATCH_SETTLE, WATCH_REMOVE, WATCH_LIST, GUARD_LIST];
+export const SCRIPTS = [RANK_ADMIT, WATCH_CLAIM_ONE, GUARD_CLAIM, GUARD_SETTLE, WATCH_ADD, WATCH_CLAIM, WATCH_SETTLE, WATCH_REMOVE, WATCH_LIST, GUARD_LIST];
