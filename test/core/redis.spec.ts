@@ -8,7 +8,7 @@ import { RedisCoordination, RedisWatchStore } from '../../nodes/core/redis/coord
 import { parseRedisUrl, redactRedisUrl } from '../../nodes/core/redis/url';
 import { IdempotencyGuard, LedgerEntry } from '../../nodes/core/idempotency';
 import { FulfillmentError } from '../../nodes/core/errors';
-import { PollReport, WatchEntry } from '../../nodes/core/poller';
+import { Poller, PollReport, WatchEntry } from '../../nodes/core/poller';
 import { freePort, redisInstalled, REDIS_SERVER, RedisServer, startRedis } from '../support/redis';
 
 type Meta = { topic: string };
@@ -199,6 +199,43 @@ describe('shared state in Redis (a real redis-server)', function () {
         cGot += got;
         return cGot > 0;
       }, 10_000, 'a joining instance to get a share');
+    });
+
+    it('two pollers on one shared list (two instances): each step and the end reported once; check now asks at once', async () => {
+      const steps = new Map<string, number>();
+      const events: string[] = [];
+      const fetched: string[][] = [];
+      const make = (name: string): Poller<Meta> =>
+        new Poller<Meta>({
+          store: instance(name).watchList<Meta>('poll2'),
+          intervalMs: 400,
+          maxWaitMs: 0,
+          fetch: async (_kind, ids) => {
+            fetched.push(ids);
+            return ids.map((id): PollReport => {
+              const n = (steps.get(id) ?? 0) + 1;
+              steps.set(id, n);
+              return n >= 4 ? report(id, 'done', 'finished') : { ...report(id, 'pending', `step ${n}`), progress: { current: n, total: 4 } };
+            });
+          },
+          onProgress: (e, r) => events.push(`${name} ${e.id} ${r.status} ${e.meta?.topic}`),
+          onTerminal: (e, r) => events.push(`${name} ${e.id} ${r.verdict} ${e.meta?.topic}`),
+        });
+      const a = make('a');
+      const b = make('b');
+      a.start();
+      b.start();
+      await a.watch({ id: 'j', kind: 'job', meta: { topic: 't' } });
+      await b.watch({ id: 'j', kind: 'job', meta: { topic: 't' } });
+      assert.strictEqual(await b.checkNow('job', 'j'), true);
+      await waitFor(() => events.some((e) => / done /.test(e)), 10_000, 'the end');
+      await delay(900);
+      assert.strictEqual(await a.checkNow('job', 'j'), false, 'not watched any more');
+      a.close();
+      b.close();
+      const what = events.map((e) => e.slice(2));
+      assert.deepStrictEqual(what, ['j step 1 t', 'j step 2 t', 'j step 3 t', 'j done t'], events.join(' | '));
+      assert.strictEqual(fetched.length, 4, 'asked four times in all, each step by one instance');
     });
 
     it('defers jobs the provider could not answer for, without losing them', async () => {
