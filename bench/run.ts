@@ -9,7 +9,7 @@ import path from 'path';
 import { throughput } from './throughput';
 import { polling } from './polling';
 import { sessionCost } from './session';
-import { downloadMemory } from './memory';
+import { memory } from './memory';
 import { startup } from './startup';
 import { sharedState } from './shared-state';
 import { markdown } from './table';
@@ -35,8 +35,8 @@ async function main(): Promise<void> {
     await polling(quick ? 200 : 1000);
   }
   if (want('memory')) {
-    process.stdout.write('4. Upload and download memory\n');
-    await downloadMemory(quick ? 50 : 200);
+    process.stdout.write('4. Memory with a large answer, download or upload (a fresh Node-RED process per figure)\n');
+    await memory(quick ? 50 : 200);
   }
   if (want('startup')) {
     process.stdout.write('5. Start-up and size\n');

@@ -15,10 +15,20 @@ export type Fault =
   | { type: 'delay'; ms: number }
   /** 200 with a body that is not what the API promises. */
   | { type: 'malformed'; body?: string; contentType?: string }
-  /** Promise more bytes than are sent, then close. */
+  /** Promise more bytes than are sent, then close (a PDF download). */
   | { type: 'truncate' }
-  /** A 200 answer of this many bytes. */
-  | { type: 'huge'; bytes: number };
+  /**
+   * A 2xx answer of this many bytes (spaces, so a reader that takes it all
+   * sees blank JSON). `chunked`: no Content-Length, so only a streamed cap
+   * can stop it.
+   */
+  | { type: 'huge'; bytes: number; chunked?: boolean; status?: number; contentType?: string }
+  /**
+   * A 2xx answer whose connection closes after the start of `body`: with a
+   * Content-Length of `declaredBytes` (default: twice the body), or chunked
+   * (`chunked`) so that only the missing last chunk tells.
+   */
+  | { type: 'cut-off'; status?: number; body?: string; sentBytes?: number; declaredBytes?: number; chunked?: boolean; contentType?: string };
 
 export interface FaultRule {
   method?: string;

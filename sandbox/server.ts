@@ -191,13 +191,26 @@ export class Sandbox {
         res.write(Buffer.alloc(1000, 0x25));
         setTimeout(() => req.socket.destroy(), 20);
         return true;
+      case 'cut-off': {
+        await readBody(req, MAX_BODY).catch(() => undefined);
+        const body = Buffer.from(fault.body ?? '{"id": "sandbox-cut-off", "status": "accepted", "items": [{"name": "first"}, {"na');
+        const sent = body.subarray(0, Math.min(body.length, fault.sentBytes ?? body.length));
+        const length = fault.chunked ? {} : { 'Content-Length': String(fault.declaredBytes ?? body.length * 2) };
+        res.writeHead(fault.status ?? 200, { 'Content-Type': fault.contentType ?? 'application/json', ...length });
+        res.write(sent);
+        // Let the start arrive before the connection goes: a cut, not a refusal.
+        setTimeout(() => req.socket.destroy(), 20);
+        return true;
+      }
       case 'huge': {
         await readBody(req, MAX_BODY).catch(() => undefined);
-        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(fault.bytes) });
+        const length = fault.chunked ? {} : { 'Content-Length': String(fault.bytes) };
+        res.writeHead(fault.status ?? 200, { 'Content-Type': fault.contentType ?? 'application/json', ...length });
         const chunk = Buffer.alloc(64 * 1024, 0x20);
         let left = fault.bytes;
         const pump = (): void => {
-          while (left > 0) {
+          // A client that refuses the answer closes the connection: stop there.
+          while (left > 0 && !res.destroyed) {
             const n = Math.min(left, chunk.length);
             left -= n;
             if (!res.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
@@ -205,7 +218,7 @@ export class Sandbox {
               return;
             }
           }
-          res.end();
+          if (!res.destroyed) res.end();
         };
         res.on('error', () => undefined);
         pump();

@@ -7,6 +7,7 @@ import path from 'path';
 import { Readable } from 'stream';
 import { pipeline } from 'stream/promises';
 import { FulfillmentError, invalidInput } from './errors';
+import { BodyError, cutOffText, describeBodyProblem, formatBytes, readBody } from './body';
 
 /** The file name from a Content-Disposition header (RFC 6266 `filename*` first). */
 export function filenameFromDisposition(header: string | undefined): string | undefined {
@@ -34,27 +35,23 @@ export function safeFilename(name: string | undefined, fallback: string): string
   return cleaned === '' ? fallback : cleaned;
 }
 
+/**
+ * Reads a download into a Buffer of at most `maxBytes`. A declared size over
+ * the cap is refused before anything is read; an undeclared one is stopped at
+ * the cap; a body that ends early is named as cut off.
+ */
 export async function streamToBuffer(stream: Readable, maxBytes: number, what: string, expectedBytes?: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
   try {
-    for await (const chunk of stream) {
-      const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-      size += b.length;
-      if (size > maxBytes) {
-        stream.destroy();
-        throw new FulfillmentError({ kind: 'malformed_response', message: `${what} is larger than ${maxBytes} bytes; write it to a folder instead` });
-      }
-      chunks.push(b);
-    }
+    return await readBody(stream, stream, { maxBytes, declared: expectedBytes });
   } catch (e) {
-    if (e instanceof FulfillmentError) throw e;
-    throw new FulfillmentError({ kind: 'network', message: `download of ${what} failed after ${size} bytes: ${(e as Error).message}` });
+    if (!(e instanceof BodyError)) throw downloadFailed(what, e);
+    const p = e.problem;
+    if (p.kind === 'too_large') {
+      const size = p.declared !== undefined ? `${formatBytes(p.declared)} declared` : 'no size declared, reading stopped at the limit';
+      throw new FulfillmentError({ kind: 'malformed_response', providerCode: 'answer_too_large', message: `${what} is larger than ${maxBytes} bytes; write it to a folder instead, or raise the buffer limit (${size}; it was not kept)` });
+    }
+    throw new FulfillmentError({ kind: 'network', providerCode: 'answer_cut_off', retryable: true, message: `download of ${what} failed: ${describeBodyProblem(p)}` });
   }
-  if (expectedBytes !== undefined && size !== expectedBytes) {
-    throw new FulfillmentError({ kind: 'malformed_response', message: `download of ${what} was truncated: ${size} of ${expectedBytes} bytes` });
-  }
-  return Buffer.concat(chunks);
 }
 
 /**
@@ -67,21 +64,40 @@ export async function streamToFile(stream: Readable, folder: string, filename: s
   await fs.promises.mkdir(dir, { recursive: true });
   const target = path.join(dir, safeFilename(filename, 'download.bin'));
   if (path.dirname(target) !== dir) throw invalidInput('filename', 'must not leave the output folder');
+  const name = path.basename(target);
   const temp = `${target}.${process.pid}.${Date.now()}.part`;
   let bytes = 0;
+  let sourceError: Error | undefined;
+  // Counted alongside the pipe (both are 'data' listeners): no extra buffering stage.
+  stream.on('data', (chunk: Buffer) => (bytes += chunk.length));
+  stream.once('error', (e) => (sourceError = e));
   try {
     await pipeline(stream, fs.createWriteStream(temp));
-    bytes = (await fs.promises.stat(temp)).size;
     if (expectedBytes !== undefined && bytes !== expectedBytes) {
-      throw new FulfillmentError({ kind: 'malformed_response', message: `download of ${path.basename(target)} was truncated: ${bytes} of ${expectedBytes} bytes` });
+      throw new FulfillmentError({ kind: 'network', providerCode: 'answer_cut_off', retryable: true, message: `download of ${name} failed: ${cutOffText(bytes, expectedBytes)}` });
     }
     await fs.promises.rename(temp, target);
   } catch (e) {
     await fs.promises.rm(temp, { force: true });
     if (e instanceof FulfillmentError) throw e;
-    throw new FulfillmentError({ kind: 'network', message: `download of ${path.basename(target)} failed: ${(e as Error).message}` });
+    if (sourceError || isPrematureClose(e)) {
+      const cause = (sourceError as { code?: string } | undefined)?.code ?? sourceError?.message;
+      throw new FulfillmentError({ kind: 'network', providerCode: 'answer_cut_off', retryable: true, message: `download of ${name} failed: ${describeBodyProblem({ kind: 'cut_off', received: bytes, declared: expectedBytes, cause })}` });
+    }
+    throw new FulfillmentError({ kind: 'config', message: `download of ${name} could not be written to ${dir}: ${(e as Error).message}` });
   }
   return { path: target, bytes };
+}
+
+function isPrematureClose(e: unknown): boolean {
+  return (e as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE';
+}
+
+function downloadFailed(what: string, e: unknown): FulfillmentError {
+  if (e instanceof FulfillmentError) return e;
+  const err = e as { name?: string; code?: string; message?: string };
+  if (err.name === 'CanceledError' || err.code === 'ERR_CANCELED') return new FulfillmentError({ kind: 'cancelled', message: `download of ${what} was cancelled` });
+  return new FulfillmentError({ kind: 'network', message: `download of ${what} failed: ${err.code ?? err.message ?? String(e)}` });
 }
 
 /**

@@ -13,6 +13,7 @@ import { FulfillmentError, ErrorKind, SentRequest } from './errors';
 import { Redactor } from './redact';
 import { DEFAULT_RETRY, RetryPolicy, backoffDelay, parseRetryAfter, sleep } from './retry';
 import { Shape, ShapeMismatch } from './shape';
+import { ACCEPTED_ENCODINGS, BodyError, BodyProblem, cutOffText, declaredLength, decodedBody, describeBodyProblem, readBody } from './body';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type QueryValue = string | number | boolean | undefined | ReadonlyArray<string | number>;
@@ -75,7 +76,13 @@ export interface HttpClientOptions {
   authHeaders?: () => Promise<Record<string, string>> | Record<string, string>;
   /** Turns a provider's error answer into a clear message. */
   describeError?: (status: number, body: unknown, spec: RequestSpec) => ErrorDescription | undefined;
-  /** Largest buffered (non-stream) answer accepted. */
+  /**
+   * Largest answer read into memory (json, text and buffer answers, after
+   * decompression); default DEFAULT_MAX_RESPONSE_BYTES. An answer that
+   * declares a larger Content-Length is refused before a byte of it is read
+   * and never retried; one without a declared length is read up to this and
+   * then refused. Stream answers (downloads) are bounded by their consumer.
+   */
   maxResponseBytes?: number;
   userAgent?: string;
   /**
@@ -86,6 +93,17 @@ export interface HttpClientOptions {
   retryDelayFromHeaders?: (headers: Record<string, string>, status: number) => number | undefined;
 }
 
+/**
+ * 10 MiB: far above any answer the providers document (status lists,
+ * catalogues, a portal's resale units: kilobytes to a few megabytes). An
+ * answer without a declared length costs about twice what is read before it
+ * is refused (Node's HTTP parser copies each body part out of its socket
+ * buffer, and both wait for the next garbage collection), so this keeps a
+ * node under 32 MB of memory growth even then (`npm run bench`: ~24 MB).
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+/** How much of an error (non-2xx) answer is read: enough for any error document, never a runaway body. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
 const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL']);
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 const MAX_ERROR_BODY_CHARS = 4000;
@@ -99,6 +117,8 @@ export class HttpClient {
   private readonly httpsAgent: https.Agent;
   private readonly policy: RetryPolicy;
   private readonly options: HttpClientOptions;
+  private readonly maxResponseBytes: number;
+  private readonly timeoutMs: number;
   private closed = false;
   /** Counts requests put on the wire; benchmarks and tests read it. */
   requestCount = 0;
@@ -109,14 +129,20 @@ export class HttpClient {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.redactor = options.redactor ?? new Redactor();
     this.policy = { ...DEFAULT_RETRY, ...options.retry };
+    this.maxResponseBytes = options.maxResponseBytes && options.maxResponseBytes > 0 ? options.maxResponseBytes : DEFAULT_MAX_RESPONSE_BYTES;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
     this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
     this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 32 });
     this.axios = axios.create({
-      timeout: options.timeoutMs ?? 30_000,
+      timeout: this.timeoutMs,
       httpAgent: this.httpAgent,
       httpsAgent: this.httpsAgent,
       maxRedirects: 3,
-      maxContentLength: options.maxResponseBytes ?? 20 * 1024 * 1024,
+      // Every answer comes as a stream and is bounded here (body.ts), before
+      // and while it is read; axios would read a whole body before judging it.
+      responseType: 'stream',
+      maxContentLength: -1,
+      decompress: false,
       maxBodyLength: Infinity,
       validateStatus: () => true,
       transformResponse: [(d: unknown) => d],
@@ -159,7 +185,14 @@ export class HttpClient {
       const { response, error } = outcome;
       const last = attempt >= this.policy.attempts;
       if (response && (spec.okStatus ?? is2xx)(response.status)) {
-        return this.finish<T>(response, spec, sent);
+        try {
+          return await this.finish<T>(response, spec, sent);
+        } catch (e) {
+          // Only a read cut short by the connection is worth another try, and only when safe.
+          if (!(e instanceof FulfillmentError) || !e.retryable || !safe || last) throw e;
+          await this.wait(backoffDelay(attempt, this.policy), spec.signal, e);
+          continue;
+        }
       }
       if (response) {
         const failure = await this.statusError(response, spec, sent);
@@ -192,7 +225,7 @@ export class HttpClient {
   }
 
   private async send(spec: RequestSpec, url: string): Promise<AxiosResponse> {
-    const headers: Record<string, string> = { Accept: 'application/json', ...(this.options.userAgent ? { 'User-Agent': this.options.userAgent } : {}) };
+    const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Encoding': ACCEPTED_ENCODINGS, ...(this.options.userAgent ? { 'User-Agent': this.options.userAgent } : {}) };
     if (!spec.noAuth && this.options.authHeaders) {
       const auth = this.options.authHeaders();
       Object.assign(headers, auth instanceof Promise ? await auth : auth);
@@ -215,9 +248,6 @@ export class HttpClient {
       headers,
       data,
       signal: spec.signal,
-      responseType: spec.responseType === 'stream' ? 'stream' : 'arraybuffer',
-      // A streamed body goes to disk or a capped buffer; the buffered-answer limit is not for it.
-      ...(spec.responseType === 'stream' ? { maxContentLength: Infinity } : {}),
       // The redirect layer keeps a copy of every request body to replay it: an upload must not follow redirects.
       ...(spec.form ? { maxRedirects: 0 } : {}),
     };
@@ -229,21 +259,56 @@ export class HttpClient {
     const headers = flatHeaders(response);
     const requestId = headers['x-request-id'] ?? headers['x-correlation-id'];
     const kind = spec.responseType ?? 'json';
-    if (kind === 'stream') return { status: response.status, headers, data: response.data as T, requestId };
-    const buffer = Buffer.isBuffer(response.data) ? response.data : Buffer.from(response.data as ArrayBuffer);
+    const raw = response.data as Readable;
+    const body = decodedBody(raw, headers['content-encoding']);
+    if (kind === 'stream') {
+      if (body !== raw) {
+        // The consumer sees the decoded bytes: the wire's length and encoding no longer describe them.
+        delete headers['content-length'];
+        delete headers['content-encoding'];
+      }
+      return { status: response.status, headers, data: body as T, requestId };
+    }
+    const declared = declaredLength(headers);
+    let buffer: Buffer;
+    try {
+      buffer = await readBody(raw, body, { maxBytes: this.maxResponseBytes, declared, idleMs: this.timeoutMs });
+    } catch (e) {
+      if (!(e instanceof BodyError)) throw this.networkError(e, spec, false, sent);
+      throw this.bodyError(e.problem, e.partial, spec, response.status, requestId, sent());
+    }
     if (kind === 'buffer') return { status: response.status, headers, data: buffer as unknown as T, requestId };
     const text = buffer.toString('utf8');
     if (kind === 'text') return { status: response.status, headers, data: text as unknown as T, requestId };
     let data: unknown;
     if (text.trim() !== '') {
       try {
-        data = JSON.parse(text);
-      } catch {
-        throw this.unreadableAnswer(spec, response.status, 'it is not valid JSON', text, requestId, sent());
+        data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+      } catch (e) {
+        const why = stopsEarly(text, e as Error) ? `it is not valid JSON: ${cutOffText(buffer.length)} (it stops in the middle of a value)` : 'it is not valid JSON';
+        throw this.unreadableAnswer(spec, response.status, why, text, requestId, sent());
       }
     }
     if (spec.expect) data = this.checkAnswer(spec.expect, data, spec, response.status, requestId, sent());
     return { status: response.status, headers, data: data as T, requestId };
+  }
+
+  /**
+   * A 2xx body that is too large, cut off or stalled. For a creating call it is
+   * the provider's accepted work whose answer is lost: outcome unknown. For a
+   * read, a cut-off or stall may be retried; a too-large answer never is.
+   */
+  private bodyError(problem: BodyProblem, partial: Buffer, spec: RequestSpec, status: number, requestId: string | undefined, sent: SentRequest): FulfillmentError {
+    const shown = partial.length > 0 ? partial.toString('utf8') : undefined;
+    const why = describeBodyProblem(problem);
+    switch (problem.kind) {
+      case 'too_large':
+        return this.unreadableAnswer(spec, status, why, shown, requestId, sent, { kind: 'malformed_response', providerCode: 'answer_too_large', retryable: false });
+      case 'cut_off':
+        return this.unreadableAnswer(spec, status, why, shown, requestId, sent, { kind: 'network', providerCode: 'answer_cut_off', retryable: true });
+      case 'idle':
+        return this.unreadableAnswer(spec, status, why, shown, requestId, sent, { kind: 'timeout', providerCode: 'answer_stalled', retryable: true });
+    }
   }
 
   /**
@@ -264,15 +329,25 @@ export class HttpClient {
    * for a call that creates or changes something the provider has accepted
    * it, so it is `outcome_unknown`: never resend without checking.
    */
-  unreadableAnswer(spec: Pick<RequestSpec, 'method' | 'path' | 'safeToRetry'>, status: number, why: string, body: unknown, requestId?: string, sent?: SentRequest): FulfillmentError {
+  unreadableAnswer(
+    spec: Pick<RequestSpec, 'method' | 'path' | 'safeToRetry'>,
+    status: number,
+    why: string,
+    body: unknown,
+    requestId?: string,
+    sent?: SentRequest,
+    /** How a safe read reports it, when not `malformed_response` (a cut-off is a network failure, say). */
+    asRead: { kind: ErrorKind; providerCode?: string; retryable?: boolean } = { kind: 'malformed_response' },
+  ): FulfillmentError {
     const safe = spec.safeToRetry ?? (spec.method === 'GET' || spec.method === 'HEAD');
     const what = `${spec.method} ${spec.path}`;
     const shown = typeof body === 'string' ? this.redactor.text(body.slice(0, MAX_ERROR_BODY_CHARS)) : boundedData(this.redactor.data(body));
     return new FulfillmentError({
       provider: this.provider,
-      kind: safe ? 'malformed_response' : 'outcome_unknown',
+      kind: safe ? asRead.kind : 'outcome_unknown',
       status,
-      providerCode: safe ? undefined : 'answer_unreadable',
+      providerCode: safe ? asRead.providerCode : 'answer_unreadable',
+      retryable: safe ? asRead.retryable : false,
       message: this.redactor.text(safe
         ? `${this.provider}: the answer to ${what} (HTTP ${status}) cannot be read: ${why}`
         : `${this.provider}: the provider accepted ${what} (HTTP ${status}) but its answer cannot be read: ${why}; it has probably been done: check with the provider before sending it again`),
@@ -284,7 +359,7 @@ export class HttpClient {
 
   private async statusError(response: AxiosResponse, spec: RequestSpec, sent: () => SentRequest): Promise<FulfillmentError> {
     const headers = flatHeaders(response);
-    const body = await readBodyForError(response.data);
+    const body = await readBodyForError(response, headers);
     const described = this.options.describeError?.(response.status, body, spec) ?? {};
     const providerMessage = described.providerMessage ?? extractMessage(body);
     const base = `${this.provider}: ${spec.method} ${spec.path} failed with HTTP ${response.status}`;
@@ -292,7 +367,7 @@ export class HttpClient {
       provider: this.provider,
       kind: 'http',
       status: response.status,
-      message: this.redactor.text(described.message ?? (providerMessage ? `${base}: ${providerMessage}` : base)),
+      message: this.redactor.text(described.message !== undefined ? withStatus(described.message, response.status) : providerMessage ? `${base}: ${providerMessage}` : base),
       providerCode: described.providerCode,
       providerMessage: providerMessage === undefined ? undefined : this.redactor.text(providerMessage),
       retryable: described.retryable ?? RETRYABLE_STATUS.has(response.status),
@@ -308,9 +383,6 @@ export class HttpClient {
     const code = err.code ?? 'ERR_UNKNOWN';
     if (axios.isCancel(e) || code === 'ERR_CANCELED' || err.name === 'CanceledError') {
       return new FulfillmentError({ provider: this.provider, kind: 'cancelled', message: `${this.provider}: ${spec.method} ${spec.path} was cancelled`, request: sent() });
-    }
-    if (code === 'ERR_BAD_RESPONSE' && /maxContentLength/.test(err.message ?? '')) {
-      return new FulfillmentError({ provider: this.provider, kind: 'malformed_response', providerCode: code, message: `${this.provider}: the answer to ${spec.method} ${spec.path} is larger than the limit`, request: sent() });
     }
     const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(err.message ?? '');
     const reached = !NEVER_CONNECTED.has(code);
@@ -348,6 +420,18 @@ function boundedData(data: unknown): unknown {
   return text !== undefined && text.length > MAX_ERROR_BODY_CHARS ? `${text.slice(0, MAX_ERROR_BODY_CHARS)}…` : data;
 }
 
+/** A provider's own wording of an error still names the status it reports. */
+function withStatus(message: string, status: number): string {
+  return message.includes(`HTTP ${status}`) ? message : `${message} (HTTP ${status})`;
+}
+
+/** Did JSON.parse fail because the text ends too soon (rather than on a wrong character)? */
+function stopsEarly(text: string, e: Error): boolean {
+  if (/end of JSON input|Unterminated string/i.test(e.message)) return true;
+  const at = /at position (\d+)/.exec(e.message);
+  return at !== null && Number(at[1]) >= text.trimEnd().length;
+}
+
 function is2xx(status: number): boolean {
   return status >= 200 && status < 300;
 }
@@ -365,19 +449,15 @@ function headerOf(response: AxiosResponse, name: string): string | undefined {
   return flatHeaders(response)[name];
 }
 
-async function readBodyForError(data: unknown): Promise<unknown> {
+/** An error answer, read up to MAX_ERROR_BODY_BYTES whatever it declares; parsed when it is JSON. */
+async function readBodyForError(response: AxiosResponse, headers: Record<string, string>): Promise<unknown> {
   let text: string;
+  const data: unknown = response.data;
   if (data instanceof Readable) {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of data) {
-      const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-      size += b.length;
-      if (size <= MAX_ERROR_BODY_CHARS) chunks.push(b);
-    }
-    text = Buffer.concat(chunks).toString('utf8');
+    const body = decodedBody(data, headers['content-encoding']);
+    // A truncating read only rejects on a cancel; the status error is what matters then.
+    text = (await readBody(data, body, { maxBytes: MAX_ERROR_BODY_BYTES, truncate: true }).catch(() => Buffer.alloc(0))).toString('utf8');
   } else if (Buffer.isBuffer(data)) text = data.toString('utf8');
-  else if (data instanceof ArrayBuffer) text = Buffer.from(data).toString('utf8');
   else if (typeof data === 'string') text = data;
   else return data;
   if (text.trim() === '') return undefined;

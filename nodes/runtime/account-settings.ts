@@ -1,12 +1,13 @@
 /** An account node's properties and credentials as provider settings, read by the provider's descriptor. */
 import { AccountSettings, CREDENTIAL_KEYS, CredentialKey, SettingField, SettingValue } from '../core/descriptor';
 import { FulfillmentError } from '../core/errors';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../core/http';
 import { descriptorOf } from '../providers';
 import { numberProp } from './props';
 import { NodeDef } from './red';
 
-/** Default for answers read into memory, in MiB (the account's "largest answer"). */
-export const DEFAULT_MAX_RESPONSE_MB = 16;
+/** Default for answers read into memory, in MiB (the account's "largest answer"): the HTTP layer's own default. */
+export const DEFAULT_MAX_RESPONSE_MB = DEFAULT_MAX_RESPONSE_BYTES / (1024 * 1024);
 
 function text(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;

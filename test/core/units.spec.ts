@@ -49,14 +49,34 @@ describe('core units', () => {
 
   it('refuses a buffered download that is larger than allowed or truncated', async () => {
     await assert.rejects(streamToBuffer(Readable.from([Buffer.alloc(10), Buffer.alloc(10)]), 15, 'f.pdf'), /larger than 15 bytes/);
-    await assert.rejects(streamToBuffer(Readable.from([Buffer.alloc(10)]), 100, 'f.pdf', 20), /truncated/);
+    await assert.rejects(streamToBuffer(Readable.from([Buffer.alloc(10)]), 100, 'f.pdf', 20), /download of f\.pdf failed: answer cut off after 10 of 20 bytes/);
+  });
+
+  it('refuses a buffered download whose declared size is over the cap without reading it', async () => {
+    let pulled = 0;
+    const source = new Readable({ read() { pulled++; this.push(Buffer.alloc(10)); } });
+    await assert.rejects(streamToBuffer(source, 15, 'big.pdf', 200 * 1024 * 1024), (e: FulfillmentError) => {
+      assert.strictEqual(e.providerCode, 'answer_too_large');
+      assert.match(e.message, /big\.pdf is larger than 15 bytes; write it to a folder instead.*209715200 bytes \(200 MiB\) declared/);
+      return true;
+    });
+    assert.strictEqual(pulled, 0, 'not a byte read');
+    assert.ok(source.destroyed);
   });
 
   it('writes a download through a temporary file and leaves nothing on failure', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-'));
     const ok = await streamToFile(Readable.from([Buffer.from('%PDF-1.4')]), dir, '../evil.pdf');
     assert.strictEqual(ok.path, path.join(dir, 'evil.pdf'));
-    await assert.rejects(streamToFile(Readable.from([Buffer.from('abc')]), dir, 'short.pdf', 10), /truncated/);
+    await assert.rejects(streamToFile(Readable.from([Buffer.from('abc')]), dir, 'short.pdf', 10), /download of short\.pdf failed: answer cut off after 3 of 10 bytes/);
+    let reads = 0;
+    const broken = new Readable({
+      read() {
+        if (reads++ === 0) this.push(Buffer.from('%PDF'));
+        else setImmediate(() => this.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
+      },
+    });
+    await assert.rejects(streamToFile(broken, dir, 'broken.pdf', 100), /download of broken\.pdf failed: answer cut off after 4 of 100 bytes \(the connection closed early: ECONNRESET\)/);
     assert.deepStrictEqual(fs.readdirSync(dir), ['evil.pdf']);
   });
 

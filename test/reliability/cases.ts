@@ -12,7 +12,11 @@ import { PlanviewerClient } from '../../nodes/providers/planviewer/client';
 import { ProboClient } from '../../nodes/providers/probo/client';
 import { ArriClient } from '../../nodes/providers/arri/client';
 import { PostgreenClient } from '../../nodes/providers/postgreen/client';
+import { DelivergoClient } from '../../nodes/providers/delivergo/client';
 import { samplePdf } from '../../sandbox/pdf';
+import { SANDBOX_ADDRESSES } from '../../sandbox/providers/postgreen';
+import { PLANVIEWER_ADDRESSES, planviewerIntentionUuid } from '../../sandbox/providers/planviewer';
+import { proboOrder } from '../probo/fixtures';
 
 export interface FaultCase {
   name: string;
@@ -31,6 +35,18 @@ export interface FaultCase {
   download?: boolean;
   /** Poll-style nodes keep the job and report the failure once instead of failing the message. */
   keepsWatching?: boolean;
+  /** The node has a repeat guard: after an unknown outcome the same message must be refused as `duplicate`. */
+  guarded?: boolean;
+  /** Writes a file of any size to a folder: a large answer is a large file, not an error. */
+  anySize?: boolean;
+  /**
+   * Where the provider documents variants that no JSON shape describes (a
+   * login token in a header or as a bare body), the message that names the
+   * problem instead of the shared one.
+   */
+  answerMessages?: { 'not JSON'?: RegExp; 'wrong shape'?: RegExp };
+  /** The provider documents no answer for this call: any 2xx body (JSON or not) is its answer. */
+  answerUndocumented?: boolean;
 }
 
 const PV = { acc: { apiKey: 'rel-key', apiSecret: 'rel-secret-value' } };
@@ -39,6 +55,7 @@ const PROBO_DELIVERY = [{ address: { first_name: 'A', last_name: 'B', street: 'T
 const ARRI = { acc: { username: 'rel-user', password: 'rel-password-value' } };
 const POSTGREEN = { acc: { username: 'rel-user', password: 'rel-password-value' } };
 const DELIVERGO = { acc: { apiKey: 'rel-key', apiSecret: 'rel-secret-value' } };
+const DG_CUSTOMER = '1186f976-8aae-4929-b6f2-3ce99553e248';
 const uuid = (n: number) => `00000000-0000-4000-9000-${String(n + 1000).padStart(12, '0')}`;
 
 async function finishedJob(sandbox: Sandbox, n: number): Promise<string> {
@@ -63,6 +80,7 @@ export const CASES: FaultCase[] = [
     message: async (_s, n) => ({ payload: { uuids: [uuid(n)] } }),
     route: '/planviewer/product_api/v1/jobs/order',
     creates: true,
+    guarded: true,
   },
   {
     name: 'poll status · planviewer',
@@ -96,6 +114,21 @@ export const CASES: FaultCase[] = [
     message: async (s, n) => ({ payload: await finishedJob(s, n) }),
     route: '/planviewer/product_api/v1/jobs/retrieve',
     download: true,
+    anySize: true,
+  },
+  {
+    name: 'operation (select) · planviewer',
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'planviewer', baseUrl: base('planviewer'), timeout: 1000 },
+      { id: 'dut', type: 'fulfillment-operation', z: 'f1', account: 'acc', operation: 'select', dedupeWindow: 3600, wires: [['ok']] },
+    ],
+    credentials: PV,
+    message: async (s) => ({ payload: { uuid: await waitingJob(s), select: 1 } }),
+    route: '/planviewer/product_api/v1/kik/select/',
+    method: 'POST',
+    creates: true,
+    guarded: true,
+    answerUndocumented: true,
   },
   {
     name: 'place order · probo',
@@ -108,6 +141,7 @@ export const CASES: FaultCase[] = [
     route: '/probo/order',
     method: 'POST',
     creates: true,
+    guarded: true,
   },
   {
     name: 'uploader session · probo',
@@ -150,6 +184,27 @@ export const CASES: FaultCase[] = [
     keepsWatching: true,
   },
   {
+    name: 'operation (cancel) · probo',
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'probo', baseUrl: base('probo'), timeout: 1000, testMode: true, authScheme: 'bearer' },
+      { id: 'dut', type: 'fulfillment-operation', z: 'f1', account: 'acc', operation: 'cancel', dedupeWindow: 3600, wires: [['ok']] },
+    ],
+    credentials: PROBO,
+    message: async (s, n) => {
+      const client = new ProboClient({ baseUrl: s.providerUrl('probo'), apiKey: 'x', testMode: false });
+      try {
+        await client.placeOrder(proboOrder(`cancel-${n}`));
+      } finally {
+        client.close();
+      }
+      return { payload: `cancel-${n}` };
+    },
+    route: '/probo/order/cancel',
+    method: 'POST',
+    creates: true,
+    guarded: true,
+  },
+  {
     name: 'place order · arri',
     flow: (base) => [
       { id: 'acc', type: 'fulfillment-account', provider: 'arri', baseUrl: base('arri'), timeout: 1000 },
@@ -159,6 +214,7 @@ export const CASES: FaultCase[] = [
     message: async (_s, n) => ({ payload: { product: 's', client_name: `Client ${n}`, project_name: `Project ${n}`, user_email: 'ops@example.com', user_login: `ops${n}` } }),
     route: '/arri/api/orders',
     creates: true,
+    guarded: true,
   },
   {
     name: 'poll status · arri',
@@ -183,7 +239,7 @@ export const CASES: FaultCase[] = [
   ...(['json', 'xml'] as const).map((format): FaultCase => ({
     name: `resale unit (add, ${format.toUpperCase()}) · delivergo`,
     flow: (base) => [
-      { id: 'acc', type: 'fulfillment-account', provider: 'delivergo', baseUrl: base('delivergo'), timeout: 1000, format, portalNamespace: 'rel', customerGuid: '1186f976-8aae-4929-b6f2-3ce99553e248' },
+      { id: 'acc', type: 'fulfillment-account', provider: 'delivergo', baseUrl: base('delivergo'), timeout: 1000, format, portalNamespace: 'rel', customerGuid: DG_CUSTOMER },
       { id: 'dut', type: 'fulfillment-resale-unit', z: 'f1', account: 'acc', operation: 'add', wires: [['ok']] },
     ],
     credentials: DELIVERGO,
@@ -193,10 +249,37 @@ export const CASES: FaultCase[] = [
     creates: true,
     createMethod: 'PUT',
   })),
+  ...(['json', 'xml'] as const).flatMap((format) => (['update', 'delete'] as const).map((operation): FaultCase => ({
+    name: `resale unit (${operation}, ${format.toUpperCase()}) · delivergo`,
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'delivergo', baseUrl: base('delivergo'), timeout: 1000, format, portalNamespace: 'rel', customerGuid: DG_CUSTOMER },
+      { id: 'dut', type: 'fulfillment-resale-unit', z: 'f1', account: 'acc', operation, wires: [['ok']] },
+    ],
+    credentials: DELIVERGO,
+    message: async (s, n) => {
+      const unit = await delivergoUnit(s, n);
+      return { payload: operation === 'delete' ? unit.Id : { ...unit, ResaleUnitTranslation: [{ LanguageToken: 'EN', Name: `Unit ${n} renamed`, Description: 'reliability' }] } };
+    },
+    route: '/delivergo/portal/rel/api/Customer/',
+    method: operation === 'update' ? 'POST' : 'DELETE',
+    creates: true,
+    createMethod: operation === 'update' ? 'POST' : 'DELETE',
+  }))),
+  {
+    name: 'resale unit (list, JSON) · delivergo',
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'delivergo', baseUrl: base('delivergo'), timeout: 1000, format: 'json', portalNamespace: 'rel', customerGuid: DG_CUSTOMER },
+      { id: 'dut', type: 'fulfillment-resale-unit', z: 'f1', account: 'acc', operation: 'list', wires: [['ok']] },
+    ],
+    credentials: DELIVERGO,
+    message: async () => ({ payload: null }),
+    route: '/delivergo/portal/rel/api/Customer/',
+    method: 'GET',
+  },
   {
     name: 'resale unit (list, XML) · delivergo',
     flow: (base) => [
-      { id: 'acc', type: 'fulfillment-account', provider: 'delivergo', baseUrl: base('delivergo'), timeout: 1000, format: 'xml', portalNamespace: 'rel', customerGuid: '1186f976-8aae-4929-b6f2-3ce99553e248' },
+      { id: 'acc', type: 'fulfillment-account', provider: 'delivergo', baseUrl: base('delivergo'), timeout: 1000, format: 'xml', portalNamespace: 'rel', customerGuid: DG_CUSTOMER },
       { id: 'dut', type: 'fulfillment-resale-unit', z: 'f1', account: 'acc', operation: 'list', wires: [['ok']] },
     ],
     credentials: DELIVERGO,
@@ -213,6 +296,8 @@ export const CASES: FaultCase[] = [
     credentials: POSTGREEN,
     message: async () => ({ payload: null }),
     route: '/postgreen/authentication/authenticate',
+    // The token may come in the X-Auth-Token header, as a JSON body or as the bare body.
+    answerMessages: { 'not JSON': /cannot be read: it is neither JSON nor a token/, 'wrong shape': /answered without a token/ },
   },
   {
     name: 'create job · postgreen',
@@ -225,6 +310,7 @@ export const CASES: FaultCase[] = [
     route: '/postgreen/jobs',
     method: 'POST',
     creates: true,
+    guarded: true,
   },
   {
     name: 'create delivery · postgreen',
@@ -249,12 +335,97 @@ export const CASES: FaultCase[] = [
     method: 'GET',
     keepsWatching: true,
   },
+  {
+    name: 'poll status (deliveries) · postgreen',
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'postgreen', baseUrl: base('postgreen'), timeout: 1000 },
+      { id: 'dut', type: 'fulfillment-poll-status', z: 'f1', account: 'acc', kind: 'deliveries', interval: 1, maxWait: 600, wires: [['ok'], ['ok'], []] },
+    ],
+    credentials: POSTGREEN,
+    message: async (s, n) => ({ payload: await postgreenJob(s, n, true) }),
+    route: '/postgreen/deliveries',
+    method: 'GET',
+    keepsWatching: true,
+  },
+  {
+    name: 'track shipment · postgreen',
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'postgreen', baseUrl: base('postgreen'), timeout: 1000 },
+      { id: 'dut', type: 'fulfillment-track-shipment', z: 'f1', account: 'acc', proofs: 'none', wires: [['ok']] },
+    ],
+    credentials: POSTGREEN,
+    message: async (s, n) => ({ payload: await postgreenJob(s, n, true) }),
+    route: '/postgreen/deliveries',
+    method: 'GET',
+  },
+  {
+    name: 'edit packgroup (list) · postgreen',
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'postgreen', baseUrl: base('postgreen'), timeout: 1000 },
+      { id: 'dut', type: 'fulfillment-edit-packgroup', z: 'f1', account: 'acc', action: 'list', wires: [['ok']] },
+    ],
+    credentials: POSTGREEN,
+    message: async (s, n) => ({ payload: await postgreenJob(s, n) }),
+    route: '/postgreen/jobs/',
+    method: 'GET',
+  },
+  {
+    name: 'edit packgroup (edit) · postgreen',
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'postgreen', baseUrl: base('postgreen'), timeout: 1000 },
+      { id: 'dut', type: 'fulfillment-edit-packgroup', z: 'f1', account: 'acc', action: 'edit', wires: [['ok']] },
+    ],
+    credentials: POSTGREEN,
+    message: async (s, n) => ({ payload: { packGroupId: await postgreenPackGroup(s, n), name: 'POSTAL_ADDRESS_RECIPIENT', value: `Client ${n}\n1 Rue de la Paix\n75002 Paris` } }),
+    route: '/postgreen/packGroups/',
+    method: 'POST',
+    creates: true,
+  },
 ];
 
-async function postgreenJob(sandbox: Sandbox, n: number): Promise<string> {
+/** A Planviewer job that stops at "waiting for user" (the sandbox's address with two parcels). */
+async function waitingJob(sandbox: Sandbox): Promise<string> {
+  const address = PLANVIEWER_ADDRESSES.find((a) => a.parcels && a.parcels.length > 1);
+  if (!address) throw new Error('the sandbox has no address with two parcels');
+  const client = new PlanviewerClient({ baseUrl: sandbox.providerUrl('planviewer'), apiKey: 'x', apiSecret: 'y' });
+  try {
+    const [o] = await client.order([planviewerIntentionUuid(address.uuid, 'eigendomsinformatie')]);
+    for (let i = 0; i < 6; i++) if ((await client.status([o.job.uuid]))[0].status === 'waiting for user') return o.job.uuid;
+    throw new Error(`job ${o.job.uuid} never waited for the user`);
+  } finally {
+    client.close();
+  }
+}
+
+async function delivergoUnit(sandbox: Sandbox, n: number): Promise<{ Id: number } & Record<string, unknown>> {
+  const client = new DelivergoClient({ baseUrl: sandbox.providerUrl('delivergo'), apiKey: 'setup', apiSecret: 'setup-secret', portalNamespace: 'rel', customerGuid: DG_CUSTOMER });
+  try {
+    const unit = await client.add({ Active: false, ResaleUnitTranslation: [{ LanguageToken: 'EN', Name: `Setup ${n}`, Description: 'reliability' }] });
+    return unit as unknown as { Id: number } & Record<string, unknown>;
+  } finally {
+    client.close();
+  }
+}
+
+async function postgreenPackGroup(sandbox: Sandbox, n: number): Promise<string> {
+  const jobId = await postgreenJob(sandbox, n);
   const client = new PostgreenClient({ baseUrl: sandbox.providerUrl('postgreen'), login: 'setup', password: 'setup-password' });
   try {
-    const job = await client.createJob({ jobName: `setup ${n}`, serviceId: 'SRV_LETTER', autocreateDeliveryCommand: false, files: [{ box: 'BX101', filename: `setup-${n}.pdf`, data: samplePdf([`setup ${n}`]) }] });
+    // The sandbox makes the pack groups after a few reads of the job, as PostGreen does after processing.
+    for (let i = 0; i < 10; i++) {
+      const [group] = await client.jobPackGroups(jobId);
+      if (group) return group.id;
+    }
+    throw new Error(`no pack group for ${jobId}`);
+  } finally {
+    await client.close();
+  }
+}
+
+async function postgreenJob(sandbox: Sandbox, n: number, withDeliveries = false): Promise<string> {
+  const client = new PostgreenClient({ baseUrl: sandbox.providerUrl('postgreen'), login: 'setup', password: 'setup-password' });
+  try {
+    const job = await client.createJob({ jobName: `setup ${n}`, serviceId: 'SRV_LETTER', autocreateDeliveryCommand: withDeliveries, files: [{ box: 'BX101', filename: `setup-${n}.pdf`, data: samplePdf([`setup ${n}`]) }] });
     return job.jobId;
   } finally {
     await client.close();

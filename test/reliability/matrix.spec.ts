@@ -11,6 +11,7 @@ import { helper, allNodes, Collector } from '../support/red';
 import { Sandbox } from '../../sandbox/server';
 import { CASES, FaultCase } from './cases';
 import { FAULTS, FaultSpec } from './faults';
+import { expectedAnswerOutcome } from './expect';
 
 interface Cell {
   caseName: string;
@@ -18,8 +19,12 @@ interface Cell {
   outcome: string;
   requests: number;
   sentTwice: boolean;
+  /** For a guarded creating call whose 2xx answer was unusable: what the same message got. */
+  repeat: string;
   nextOk: boolean;
   leaked: boolean;
+  /** Checks that failed, empty when the cell passes. */
+  problems: string[];
 }
 
 const cells: Cell[] = [];
@@ -65,12 +70,13 @@ describe('reliability matrix: every node × every fault', function () {
     const lost = cells.filter((c) => !c.nextOk).length;
     const doubled = cells.filter((c) => c.sentTwice).length;
     const leaked = cells.filter((c) => c.leaked).length;
+    const failing = cells.filter((c) => c.problems.length > 0);
     const lines = [
-      `Faults injected: ${cells.length} (${CASES.length} node cases × ${FAULTS.length} faults, where they apply). Messages lost: ${lost}. Orders or jobs sent twice: ${doubled}. Crashes (uncaught exception / unhandled rejection): 0 — the suite fails on any. Secrets leaked into msg, status or log: ${leaked}.`,
+      `Faults injected: ${cells.length} (${CASES.length} node cases × ${FAULTS.length} faults, where they apply). Messages lost: ${lost}. Orders or jobs sent twice: ${doubled}. Crashes (uncaught exception / unhandled rejection): 0 — the suite fails on any. Secrets leaked into msg, status or log: ${leaked}. Cells whose checks failed: ${failing.length}.`,
       '',
-      '| node · provider | fault | outcome on the Catch path (`msg.error.code`: message) | requests | sent twice | next message |',
-      '|---|---|---|---|---|---|',
-      ...cells.map((c) => `| ${c.caseName} | ${c.fault} | ${c.outcome} | ${c.requests} | ${c.sentTwice ? 'YES' : 'no'} | ${c.nextOk ? 'ok' : 'FAILED'} |`),
+      '| node · provider | fault | outcome on the Catch path (`msg.error.code`: message) | requests | sent twice | same message again | next message |',
+      '|---|---|---|---|---|---|---|',
+      ...cells.map((c) => `| ${c.caseName} | ${c.fault} | ${c.outcome}${c.problems.length > 0 ? ` **FAILED: ${short(c.problems.join('; '))}**` : ''} | ${c.requests} | ${c.sentTwice ? 'YES' : 'no'} | ${c.repeat} | ${c.nextOk ? 'ok' : 'FAILED'} |`),
     ];
     const out = path.resolve(__dirname, '..', '..', 'reliability-matrix.md');
     fs.writeFileSync(out, `${lines.join('\n')}\n`);
@@ -78,37 +84,42 @@ describe('reliability matrix: every node × every fault', function () {
 
   for (const c of CASES) {
     describe(c.name, () => {
-      for (const f of FAULTS) {
-        if (f.downloadOnly && !c.download) continue;
-        it(f.name, async () => runCell(c, f));
-      }
+      for (const f of FAULTS) it(f.name, async () => runCell(c, f));
     });
   }
 
   async function runCell(c: FaultCase, f: FaultSpec): Promise<void> {
-    const refusedPort = f.fault ? 0 : await closedPort();
+    const rule = c.download && f.downloadFault ? f.downloadFault : f.fault;
+    const refusedPort = rule ? 0 : await closedPort();
     const good = (p: string) => sandbox.providerUrl(p as 'planviewer');
-    void good;
-    const base = f.fault ? good : (p: string) => `http://127.0.0.1:${refusedPort}/${p}`;
+    const base = rule ? good : (p: string) => `http://127.0.0.1:${refusedPort}/${p}`;
     await helper.load(allNodes(), flowFor(c, base), c.credentials);
     const ok = new Collector(helper.getNode('ok'));
     const errors = new Collector(helper.getNode('errors'));
     const statuses: Array<{ fill?: string }> = [];
     helper.getNode('dut')?.on('call:status', (call: unknown) => statuses.push(((call as { args: unknown[] }).args[0] ?? {}) as { fill?: string }));
+    const problems: string[] = [];
+    const check = (condition: boolean, problem: string): void => {
+      if (!condition) problems.push(problem);
+    };
 
     const msg = await c.message(sandbox, counter++);
-    if (f.fault) sandbox.fault({ path: c.route, method: c.method, fault: f.fault });
-    const before = sandbox.count(c.route, c.createMethod ?? 'POST');
+    const sameAgain = cloneMessage(msg);
+    if (rule) sandbox.fault({ path: c.route, method: c.method, fault: rule });
+    const createMethod = c.createMethod ?? 'POST';
+    const before = sandbox.count(c.route, createMethod);
     const beforeAll = sandbox.count(c.route, c.method);
     helper.getNode('dut')?.receive(msg);
 
     let outcome: string;
     await Promise.race([errors.wait(1, 30_000), ok.wait(1, 30_000)]);
-    if (errors.messages.length > 0) {
-      const e = errors.messages[0].error as { code?: string; message?: string };
-      assert.ok(typeof e.message === 'string' && e.message.length > 0, 'a clear msg.error.message');
-      assert.ok(typeof e.code === 'string', 'msg.error.code');
-      outcome = `\`${e.code}\`: ${short(e.message)}`;
+    const first = errors.messages[0]?.error as { code?: string; message?: string } | undefined;
+    if (first) {
+      assert.ok(typeof first.message === 'string' && first.message.length > 0, 'a clear msg.error.message');
+      assert.ok(typeof first.code === 'string', 'msg.error.code');
+      // For an unusable answer the interesting part is why: keep that in the table.
+      const why = first.message.indexOf('cannot be read: ');
+      outcome = `\`${first.code}\`: ${short(why > 0 ? `…${first.message.slice(why)}` : first.message)}`;
       const last = statuses[statuses.length - 1];
       assert.ok(last && (last.fill === 'red' || (c.keepsWatching && last.fill === 'yellow')), `status shows the failure (${JSON.stringify(last)})`);
     } else {
@@ -116,8 +127,35 @@ describe('reliability matrix: every node × every fault', function () {
     }
     const requests = sandbox.count(c.route, c.method) - beforeAll;
     // Only a call that never reached the server, or a 429 the provider documents as "not processed", may go again.
-    const sentTwice = !!c.creates && !f.mayResend && sandbox.count(c.route, c.createMethod ?? 'POST') - before > 1;
+    const sentTwice = !!c.creates && !f.mayResend && sandbox.count(c.route, createMethod) - before > 1;
     assert.ok(!sentTwice, 'a creating call was sent twice');
+
+    // An unusable 2xx: the provider did the work; the outcome must say so, and nothing may pass as success.
+    let repeat = '—';
+    if (f.answer) {
+      const want = expectedAnswerOutcome(c, f.answer);
+      if (want === 'success') {
+        check(!first && ok.messages.length === 1, `a ${f.answer} file is still a file: expected it written, got ${outcome}`);
+      } else {
+        check(ok.messages.length === 0, `nothing may be output as success, got ${short(JSON.stringify(ok.messages[0]?.payload ?? null))}`);
+        check(first?.code === want.code, `expected \`${want.code}\`, got ${first ? `\`${first.code}\`` : 'no error'}`);
+        check(!!first?.message && want.message.test(first.message), `expected the message to match ${want.message}, got "${first?.message ?? ''}"`);
+        if (want.oneRequest) check(requests === 1, `refused at once, never retried: expected 1 request, got ${requests}`);
+        if (c.guarded && first?.code === 'outcome_unknown') {
+          // The guard keeps the key: the same message again is refused, and nothing reaches the provider.
+          sandbox.clearFaults();
+          const beforeRepeat = sandbox.count(c.route, createMethod);
+          helper.getNode('dut')?.receive(sameAgain);
+          await errors.wait(2, 10_000).catch(() => undefined);
+          const second = errors.messages[1]?.error as { code?: string; message?: string } | undefined;
+          const resent = sandbox.count(c.route, createMethod) - beforeRepeat;
+          repeat = second?.code === 'duplicate' && resent === 0 ? 'refused (`duplicate`), not sent' : `${second ? `\`${second.code}\`` : 'no error'}, sent ${resent}×`;
+          check(second?.code === 'duplicate', `the same message again must be refused as duplicate, got ${second ? `\`${second.code}\`: ${second.message}` : 'no error'}`);
+          check(resent === 0, `the same message again must not be sent (sent ${resent}×)`);
+          check(ok.messages.length === 0, 'the repeat must not be output as success');
+        }
+      }
+    }
     const seen = JSON.stringify([errors.messages, ok.messages.map((m) => ({ ...m, payload: undefined })), statuses]) + JSON.stringify(helper.log().args);
     const leaked = SECRETS.some((s) => seen.includes(s));
     assert.ok(!leaked, 'a secret leaked');
@@ -125,21 +163,29 @@ describe('reliability matrix: every node × every fault', function () {
     // Recovery: the fault gone, the same node must work again without a redeploy
     // (for a refused connection the account is redeployed at the right address).
     sandbox.clearFaults();
-    if (!f.fault) {
+    if (!rule) {
       await helper.unload();
       await helper.load(allNodes(), flowFor(c, good), c.credentials);
     }
     const okNow = new Collector(helper.getNode('ok'));
-    const pending = c.keepsWatching && f.fault ? 2 : 1;
-    if (!(c.keepsWatching && f.fault)) helper.getNode('dut')?.receive(await c.message(sandbox, counter++));
-    else helper.getNode('dut')?.receive(await c.message(sandbox, counter++));
+    const pending = c.keepsWatching && rule ? 2 : 1;
+    helper.getNode('dut')?.receive(await c.message(sandbox, counter++));
     let nextOk = true;
     try {
       await okNow.wait(pending, 30_000);
     } catch {
       nextOk = false;
     }
-    cells.push({ caseName: c.name, fault: f.name, outcome, requests, sentTwice, nextOk, leaked });
+    cells.push({ caseName: c.name, fault: f.name, outcome, requests, sentTwice, repeat, nextOk, leaked, problems });
     assert.ok(nextOk, c.keepsWatching ? 'the watched job and the next one reach done after the fault' : 'the next message works');
+    assert.deepStrictEqual(problems, [], `${c.name} × ${f.name}`);
   }
 });
+
+/** A deep copy that keeps Buffers as Buffers (a file to upload, say). */
+function cloneMessage<T>(value: T): T {
+  if (Buffer.isBuffer(value)) return Buffer.from(value) as unknown as T;
+  if (Array.isArray(value)) return value.map(cloneMessage) as unknown as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cloneMessage(v)])) as T;
+  return value;
+}

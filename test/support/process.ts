@@ -13,6 +13,8 @@ const root = path.resolve(__dirname, '..', '..', '..');
 
 export interface NodeRedProcess {
   url: string;
+  /** The process id (benchmarks read its memory from /proc). */
+  pid: number;
   userDir: string;
   output(): string;
   stop(signal?: NodeJS.Signals): Promise<void>;
@@ -67,6 +69,7 @@ export async function startNodeRed(userDir: string, nodeBinary = process.execPat
   });
   return {
     url,
+    pid: child.pid ?? 0,
     userDir,
     output: () => out,
     stop: (signal = 'SIGINT') =>
