@@ -11,11 +11,12 @@ import { polling } from './polling';
 import { sessionCost } from './session';
 import { memory } from './memory';
 import { startup } from './startup';
+import { sharedState } from './shared-state';
 import { markdown } from './table';
 
 const quick = process.env.BENCH_QUICK === '1';
 
-/** BENCH_ONLY=throughput,session,polling,memory,startup runs a subset. */
+/** BENCH_ONLY=throughput,session,polling,memory,startup,shared runs a subset. */
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
 const want = (name: string): boolean => only.length === 0 || only.includes(name);
 
@@ -40,6 +41,10 @@ async function main(): Promise<void> {
   if (want('startup')) {
     process.stdout.write('5. Start-up and size\n');
     await startup(quick ? 1 : 3);
+  }
+  if (want('shared')) {
+    process.stdout.write('6. Shared state (Redis, several instances)\n');
+    await sharedState(quick ? [1000] : [1000, 10_000], quick ? 1000 : 5000);
   }
   const out = path.resolve(__dirname, '..', '..', 'bench-results.md');
   fs.writeFileSync(out, `${markdown()}\n`);

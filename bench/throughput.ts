@@ -18,7 +18,7 @@ function uuidOf(i: number): string {
   return `00000000-0000-4000-9000-${String(i).padStart(12, '0')}`;
 }
 
-interface Driven {
+export interface Driven {
   perSecond: number;
   p50: number;
   p99: number;
@@ -27,7 +27,7 @@ interface Driven {
   seconds: number;
 }
 
-function combine(parts: Driven[]): Driven {
+export function combine(parts: Driven[]): Driven {
   const latencies = parts.flatMap((p) => p.latencies).sort((a, b) => a - b);
   const seconds = parts.reduce((s, p) => s + p.seconds, 0);
   return { perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures: parts.reduce((s, p) => s + p.failures, 0), latencies, seconds };
@@ -35,13 +35,17 @@ function combine(parts: Driven[]): Driven {
 
 /** One listener per output node for the whole run; each drive() points it at its own bookkeeping. */
 const sinks = new Map<string, (msg: Record<string, unknown>) => void>();
+/** Forgets the listeners' targets, for a bench that loads new flows. */
+export function resetSinks(): void {
+  sinks.clear();
+}
 function sink(id: string, handler: (msg: Record<string, unknown>) => void): void {
   if (!sinks.has(id)) helper.getNode(id)?.on('input', (msg) => sinks.get(id)?.(msg));
   sinks.set(id, handler);
 }
 
 /** Sends N messages into `inId` with at most `concurrency` in flight; times each until it reaches `outId`. */
-async function drive(inId: string, outId: string, n: number, concurrency: number, make: (i: number) => Record<string, unknown>): Promise<Driven> {
+export async function drive(inId: string, outId: string, n: number, concurrency: number, make: (i: number) => Record<string, unknown>): Promise<Driven> {
   const input = helper.getNode(inId);
   if (!input) throw new Error('flow incomplete');
   const run = `${inId}-${Math.random().toString(36).slice(2)}-`;

@@ -24,6 +24,7 @@ export = function register(RED: NodeAPI): void {
     self.descriptor = descriptor;
     // Read by the nodes that use this account, for their "sandbox" / "live" status.
     (self as AccountNode & { sandbox: boolean }).sandbox = isSandboxUrl(descriptor?.sandboxPath, def.baseUrl);
+    self.sharedStateId = typeof def.sharedState === 'string' && def.sharedState !== '' && def.sharedState !== '_ADD_' ? def.sharedState : undefined;
 
     self.handle = () => {
       if (closed) throw new FulfillmentError({ kind: 'cancelled', message: 'the account is being closed (redeploy)' });

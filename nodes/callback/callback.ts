@@ -19,6 +19,7 @@ import { clock, failed, ok, statusTexts, waiting } from '../runtime/status';
 import { numberSetting } from '../runtime/props';
 import { SeenKeys } from '../runtime/seen-keys';
 import { SubjectRanks } from '../runtime/callback-ranks';
+import { sharedRanks, sharedSeen } from '../runtime/shared-state';
 import { BodyTooLarge, drain, isJsonContentType, readLimitedBody, removeRoutes, routeTaken, sameSecret } from '../runtime/http-route';
 import { asFulfillmentError, FulfillmentError } from '../core/errors';
 import { CallbackEvent } from '../core/capabilities';
@@ -47,6 +48,9 @@ export = function register(RED: NodeAPI): void {
     const windowMs = numberSetting(RED, node, def, 'dedupeWindow', 86_400, 0) * 1000;
     const seen = new SeenKeys(node, windowMs, store);
     const ranks = new SubjectRanks(node, windowMs, store);
+    // With a shared state on the account, an event delivered to several instances is output by one.
+    seen.shared = () => sharedSeen(RED, accountOf(RED, def.account), node.id);
+    ranks.shared = () => sharedRanks(RED, accountOf(RED, def.account), node.id);
     const route = `${CALLBACK_PREFIX}/${path}`;
     let closed = false;
     let received = 0;
@@ -55,13 +59,20 @@ export = function register(RED: NodeAPI): void {
 
     node.callbackUrl = () => (secret && PATH.test(path) ? callbackUrlOf(publicUrl, RED.settings.httpNodeRoot, path, secret) : undefined);
 
-    const output = async (events: CallbackEvent[]): Promise<void> => {
-      for (const event of events) {
-        if (event.ordering && !(await ranks.admit(event.ordering.subject, event.ordering.rank))) {
+    type Verdict = 'new' | 'repeat' | 'late';
+    /** Decided before the answer: when the shared state cannot decide, the provider is asked to send again later. */
+    const judge = async (event: CallbackEvent): Promise<Verdict> => {
+      if (event.ordering && !(await ranks.admit(event.ordering.subject, event.ordering.rank))) return 'late';
+      return (await seen.first(event.dedupeKey)) ? 'new' : 'repeat';
+    };
+
+    const output = (events: CallbackEvent[], verdicts: Verdict[]): void => {
+      for (const [i, event] of events.entries()) {
+        if (verdicts[i] === 'late') {
           if (!closed) node.status(ok(say('late', { count: received })));
           continue;
         }
-        if (!(await seen.first(event.dedupeKey))) {
+        if (verdicts[i] !== 'new') {
           log.repeat(event.dedupeKey);
           if (!closed) node.status(ok(say('repeat', { count: received })));
           continue;
@@ -132,8 +143,20 @@ export = function register(RED: NodeAPI): void {
         node.error(reportable(fe), { payload: body });
         return;
       }
+      const verdicts: Verdict[] = [];
+      try {
+        for (const event of events) verdicts.push(await judge(event));
+      } catch (e) {
+        const fe = asFulfillmentError(e);
+        // Those decided already are output now; the provider's next try brings the rest.
+        output(events.slice(0, verdicts.length), verdicts);
+        refuse(503, 'callback endpoint not ready, send it again later', fe.message);
+        node.status(failed(say('notReady')));
+        node.error(reportable(fe), { payload: body });
+        return;
+      }
       reply(res, 200, { status: 'ok' });
-      await output(events);
+      output(events, verdicts);
     };
 
     const handler: Handler = (req, res) => {

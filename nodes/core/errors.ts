@@ -13,7 +13,9 @@ export type ErrorKind =
   | 'unsupported'
   | 'cancelled'
   | 'config'
-  | 'duplicate';
+  | 'duplicate'
+  /** The shared state (Redis) that several Node-RED instances coordinate through did not answer. */
+  | 'shared_state';
 
 export interface SentRequest {
   method: string;

@@ -1,19 +1,23 @@
 /**
  * Remembers orders already sent, so a repeated message within a window is
- * refused with the earlier answer instead of ordering twice. Storage is
- * injected (Node-RED context in the nodes), so it can survive a restart and
- * be shared between instances. One entry per key keeps each check O(1);
- * expired entries are swept now and then.
+ * refused with the earlier answer instead of ordering twice. The records go
+ * through a `ClaimStore`: the node's context for one Node-RED (`ledgerClaims`
+ * below; persistent with a persistent store), or Redis when several instances
+ * share an account, where the claim is one atomic step.
  */
-import { createHash } from 'crypto';
+import { createHash, randomUUID } from 'crypto';
 import { FulfillmentError } from './errors';
+import { ClaimStore } from './coordination';
 
 export interface LedgerEntry {
   at: number;
   state: 'sending' | 'placed' | 'unknown';
   answer?: unknown;
+  /** Names the claim, so only the one who made it replaces it (shared stores). */
+  token?: string;
 }
 
+/** Key-value storage for `ledgerClaims` (the node's context in the nodes). */
 export interface LedgerStorage {
   get(key: string): Promise<LedgerEntry | undefined>;
   /** `undefined` deletes. */
@@ -37,54 +41,100 @@ export function idempotencyKey(provider: string, body: unknown): string {
   return createHash('sha256').update(`${provider}\n${stableStringify(body)}`).digest('hex');
 }
 
-export class IdempotencyGuard {
-  private readonly inFlight = new Set<string>();
-  private claims = 0;
+function isStore(s: LedgerStorage | ClaimStore): s is ClaimStore {
+  return typeof (s as ClaimStore).claim === 'function';
+}
 
-  constructor(private readonly storage: LedgerStorage, private readonly windowMs: number, private readonly now: () => number = Date.now) {}
+/**
+ * A claim store over plain key-value storage, for one Node-RED. Its get and
+ * set are not atomic, so keys being claimed are also held in memory: two
+ * messages of this instance cannot both pass. Expired entries are swept now
+ * and then, so the ledger does not grow without end.
+ */
+export function ledgerClaims(storage: LedgerStorage, now: () => number = Date.now): ClaimStore {
+  const inFlight = new Set<string>();
+  let claims = 0;
+  const fresh = (entry: LedgerEntry | undefined, windowMs: number): entry is LedgerEntry => !!entry && typeof entry.at === 'number' && now() - entry.at < windowMs;
+  const sweep = async (windowMs: number): Promise<void> => {
+    for (const key of await storage.keys()) {
+      if (inFlight.has(key)) continue;
+      if (!fresh(await storage.get(key), windowMs)) await storage.set(key, undefined);
+    }
+  };
+  return {
+    async claim(key, entry, windowMs) {
+      // Checked and taken before the first await, so two messages cannot both pass.
+      if (inFlight.has(key)) return { at: now(), state: 'sending' };
+      inFlight.add(key);
+      try {
+        const earlier = await storage.get(key);
+        if (fresh(earlier, windowMs)) {
+          inFlight.delete(key);
+          return earlier;
+        }
+        await storage.set(key, entry);
+      } catch (e) {
+        inFlight.delete(key);
+        throw e;
+      }
+      if (++claims % SWEEP_EVERY === 0) await sweep(windowMs).catch(() => undefined);
+      return undefined;
+    },
+    async settle(key, _claimed, next) {
+      try {
+        await storage.set(key, next);
+      } finally {
+        inFlight.delete(key);
+      }
+    },
+    async list(windowMs) {
+      const out: Array<{ key: string; entry: LedgerEntry }> = [];
+      for (const key of await storage.keys()) {
+        const entry = await storage.get(key);
+        if (fresh(entry, windowMs)) out.push({ key, entry });
+      }
+      return out.sort((a, b) => b.entry.at - a.entry.at);
+    },
+  };
+}
+
+export class IdempotencyGuard {
+  readonly store: ClaimStore;
+  /** Claims this guard made and has not settled yet. */
+  private readonly mine = new Map<string, LedgerEntry>();
+
+  /** A `LedgerStorage` is wrapped in `ledgerClaims` (one Node-RED); a `ClaimStore` is used as it is. */
+  constructor(storage: LedgerStorage | ClaimStore, private readonly windowMs: number, private readonly now: () => number = Date.now) {
+    this.store = isStore(storage) ? storage : ledgerClaims(storage, now);
+  }
 
   /** A window of 0 turns the guard off: callers need not compute keys then. */
   get enabled(): boolean {
     return this.windowMs > 0;
   }
 
-  private fresh(entry: LedgerEntry | undefined): entry is LedgerEntry {
-    return !!entry && typeof entry.at === 'number' && this.now() - entry.at < this.windowMs;
-  }
-
   /** Claims the key or throws a `duplicate` error carrying the earlier answer. */
   async claim(key: string, provider: string): Promise<void> {
     if (this.windowMs <= 0) return;
-    // Checked and taken before the first await, so two messages cannot both pass.
-    if (this.inFlight.has(key)) throw this.duplicate(provider, 'sending', undefined);
-    this.inFlight.add(key);
-    try {
-      const earlier = await this.storage.get(key);
-      if (this.fresh(earlier)) throw this.duplicate(provider, earlier.state, earlier);
-      await this.storage.set(key, { at: this.now(), state: 'sending' });
-    } catch (e) {
-      this.inFlight.delete(key);
-      throw e;
-    }
-    if (++this.claims % SWEEP_EVERY === 0) await this.sweep().catch(() => undefined);
+    const entry: LedgerEntry = { at: this.now(), state: 'sending', token: randomUUID() };
+    const earlier = await this.store.claim(key, entry, this.windowMs);
+    if (earlier) throw this.duplicate(provider, earlier.state, earlier);
+    this.mine.set(key, entry);
   }
 
   async settle(key: string, outcome: { state: 'placed' | 'unknown'; answer?: unknown } | { state: 'failed' }): Promise<void> {
     if (this.windowMs <= 0) return;
-    try {
-      // A definite failure placed nothing: the same order may be sent again.
-      if (outcome.state === 'failed') await this.storage.set(key, undefined);
-      else await this.storage.set(key, { at: this.now(), state: outcome.state, answer: outcome.state === 'placed' ? outcome.answer : undefined });
-    } finally {
-      this.inFlight.delete(key);
-    }
+    const claimed = this.mine.get(key) ?? { at: this.now(), state: 'sending' };
+    this.mine.delete(key);
+    // A definite failure placed nothing: the same order may be sent again.
+    const next: LedgerEntry | undefined =
+      outcome.state === 'failed' ? undefined : { at: this.now(), state: outcome.state, answer: outcome.state === 'placed' ? outcome.answer : undefined, token: claimed.token };
+    await this.store.settle(key, claimed, next, this.windowMs);
   }
 
-  private async sweep(): Promise<void> {
-    for (const key of await this.storage.keys()) {
-      if (this.inFlight.has(key)) continue;
-      if (!this.fresh(await this.storage.get(key))) await this.storage.set(key, undefined);
-    }
+  /** What this guard remembers, newest first. */
+  list(): Promise<Array<{ key: string; entry: LedgerEntry }>> {
+    return this.windowMs > 0 ? this.store.list(this.windowMs) : Promise.resolve([]);
   }
 
   private duplicate(provider: string, state: LedgerEntry['state'], earlier: LedgerEntry | undefined): FulfillmentError {

@@ -1,11 +1,18 @@
 /**
- * Watches many jobs with one timer: on each tick it asks the source about all
+ * Watches many jobs with one timer: on each tick it asks the source about the
  * watched ids of a kind at once (the source splits into as few requests as
  * its API allows), reports changes, and drops ids that reached a terminal
- * state or waited too long. No Node-RED here: the poll node persists the
- * watch list through the `onChange` hook.
+ * state or waited too long. No Node-RED here.
+ *
+ * The list lives in a `WatchStore`: in memory for one Node-RED (the poll node
+ * persists it through `onChange`), or shared through Redis by several
+ * instances, where the store hands each instance its share of the due jobs
+ * and decides atomically which instance reports a change, so every output
+ * happens once.
  */
 import { backoffDelay } from './retry';
+import { TickOutcome, WatchStore } from './coordination';
+import { LocalWatchStore } from './watch-store';
 
 export type PollVerdict = 'pending' | 'done' | 'failed' | 'attention';
 
@@ -54,17 +61,28 @@ export interface PollerOptions<M> {
   onProgress?: (entry: WatchEntry<M>, report: PollReport) => void;
   onTerminal?: (entry: WatchEntry<M>, report: PollReport) => void;
   onTimeout?: (entry: WatchEntry<M>) => void;
-  onError?: (error: unknown, entries: WatchEntry<M>[]) => void;
-  /** Called after every change of the watch list, to persist it. */
-  onChange?: (entries: WatchEntry<M>[]) => void;
+  onError?: (error: unknown, entries: Array<WatchEntry<M>>) => void;
+  /** The store did not answer (shared state unreachable): polling pauses and retries by itself. */
+  onStoreError?: (error: unknown) => void;
+  /** Called after every change of an in-memory watch list, to persist it. */
+  onChange?: (entries: Array<WatchEntry<M>>) => void;
   onTick?: (watching: number) => void;
   now?: () => number;
   /** Failed ticks back off up to this delay. */
   maxBackoffMs?: number;
+  /** Where the list lives; in memory (with `onChange`) when not given. */
+  store?: WatchStore<M>;
+}
+
+/** How soon an unreachable store is tried again (never later than the interval). */
+const STORE_RETRY_MS = 5000;
+
+export function progressLabel(report: Pick<PollReport, 'progress'>): string | undefined {
+  return report.progress ? `${report.progress.current}/${report.progress.total}` : undefined;
 }
 
 export class Poller<M = unknown> {
-  private readonly entries = new Map<string, WatchEntry<M>>();
+  readonly store: WatchStore<M>;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private closed = false;
@@ -74,38 +92,47 @@ export class Poller<M = unknown> {
 
   constructor(opts: PollerOptions<M>) {
     this.opts = opts;
-  }
-
-  private key(kind: string, id: string): string {
-    return `${kind}\u0000${id}`;
+    this.store = opts.store ?? new LocalWatchStore<M>(opts.onChange);
   }
 
   private now(): number {
     return (this.opts.now ?? Date.now)();
   }
 
-  watch(entry: Omit<WatchEntry<M>, 'since'> & { since?: number }): void {
-    if (this.closed) return;
-    const existing = this.entries.get(this.key(entry.kind, entry.id));
-    this.entries.set(this.key(entry.kind, entry.id), { ...entry, since: entry.since ?? existing?.since ?? this.now() });
-    this.changed();
+  /** A shared list has jobs other instances added: ticks run from the start, not only once a job is watched here. */
+  start(): void {
+    if (!this.timer && !this.running) this.schedule(0);
+  }
+
+  async watch(entry: Omit<WatchEntry<M>, 'since'> & { since?: number }): Promise<void> {
+    await this.watchAll([entry]);
+  }
+
+  async watchAll(entries: Array<Omit<WatchEntry<M>, 'since'> & { since?: number }>): Promise<void> {
+    if (this.closed || entries.length === 0) return;
+    await this.store.add(entries, this.now());
     // A new job is looked at soon; if a tick is already planned it joins that one.
     if (!this.timer && !this.running) this.schedule(0);
   }
 
-  unwatch(kind: string, id: string): boolean {
-    const removed = this.entries.delete(this.key(kind, id));
-    if (removed) this.changed();
-    if (this.entries.size === 0) this.clearTimer();
+  /** Stops watching; returns the entries this call removed. */
+  async unwatchAll(kind: string, ids: string[]): Promise<Array<WatchEntry<M>>> {
+    const removed = await this.store.remove(kind, ids);
+    if (this.store.size === 0 && !this.store.shared) this.clearTimer();
     return removed;
   }
 
-  list(): WatchEntry<M>[] {
-    return [...this.entries.values()];
+  async unwatch(kind: string, id: string): Promise<boolean> {
+    return (await this.unwatchAll(kind, [id])).length > 0;
   }
 
+  list(): Promise<Array<WatchEntry<M>>> {
+    return this.store.list();
+  }
+
+  /** How many jobs the list held when last seen. */
   get size(): number {
-    return this.entries.size;
+    return this.store.size;
   }
 
   /** When the next round is planned (epoch ms), if one is. */
@@ -119,7 +146,8 @@ export class Poller<M = unknown> {
    * job is not watched. A failed read is reported through onError and thrown.
    */
   async checkNow(kind: string, id: string): Promise<boolean> {
-    const entry = this.entries.get(this.key(kind, id));
+    if (this.closed) return false;
+    const entry = await this.store.claimOne(kind, id, this.opts.intervalMs);
     if (!entry || this.closed) return false;
     let reports: PollReport[];
     try {
@@ -128,17 +156,18 @@ export class Poller<M = unknown> {
       this.safe(() => this.opts.onError?.(e, [entry]));
       throw e;
     }
-    if (!this.closed) this.apply(kind, reports.filter((r) => r.id === id));
+    if (this.closed) return true;
+    const outcome: TickOutcome<M> = { finished: [], expired: [], progressed: [] };
+    const order = new Map<PollReport, number>();
+    this.evaluate([entry], reports.filter((r) => r.id === id), this.now(), outcome, order);
+    await this.settleAndReport(outcome, order);
     return true;
   }
 
   close(): void {
     this.closed = true;
     this.clearTimer();
-  }
-
-  private changed(): void {
-    this.opts.onChange?.(this.list());
+    this.store.close().catch(() => undefined);
   }
 
   private clearTimer(): void {
@@ -148,12 +177,12 @@ export class Poller<M = unknown> {
 
   private schedule(delay: number): void {
     this.clearTimer();
-    if (this.closed || this.entries.size === 0) return;
+    if (this.closed || (this.store.size === 0 && !this.store.shared)) return;
     this.nextAt = this.now() + delay;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       // The tick handles its own errors; this catch is the last guard so a timer never throws.
-      this.tick().catch((e) => this.safe(() => this.opts.onError?.(e, this.list())));
+      this.tick().catch((e) => this.safe(() => this.opts.onError?.(e, [])));
     }, delay);
   }
 
@@ -165,91 +194,104 @@ export class Poller<M = unknown> {
     }
   }
 
-  /** One round: expire, then fetch every kind's ids. Public for tests and for "poll now". */
+  /** One round: claim, expire, fetch every kind's ids, settle. Public for tests and for "poll now". */
   async tick(): Promise<void> {
     if (this.running || this.closed) return;
     this.running = true;
-    let failed = false;
+    let delay = this.opts.intervalMs;
     try {
-      this.expire();
-      const byKind = new Map<string, WatchEntry<M>[]>();
-      for (const e of this.entries.values()) {
-        const list = byKind.get(e.kind) ?? [];
-        list.push(e);
-        byKind.set(e.kind, list);
-      }
-      this.safe(() => this.opts.onTick?.(this.entries.size));
-      for (const [kind, list] of byKind) {
-        let reports: PollReport[];
-        try {
-          reports = await this.opts.fetch(kind, list.map((e) => e.id));
-        } catch (e) {
-          failed = true;
-          this.safe(() => this.opts.onError?.(e, list));
-          continue;
-        }
-        if (this.closed) return;
-        this.apply(kind, reports);
-      }
+      delay = await this.round();
+    } catch (e) {
+      // Only the store throws here; the jobs stay where they are and are asked about once it answers again.
+      this.safe(() => this.opts.onStoreError?.(e));
+      delay = Math.min(this.opts.intervalMs, STORE_RETRY_MS);
     } finally {
       this.running = false;
     }
-    this.failures = failed ? this.failures + 1 : 0;
-    const delay = this.failures === 0
-      ? this.opts.intervalMs
-      : Math.max(this.opts.intervalMs, backoffDelay(this.failures, { baseDelayMs: this.opts.intervalMs, maxDelayMs: this.opts.maxBackoffMs ?? Math.max(this.opts.intervalMs, 300_000) }));
     this.schedule(delay);
   }
 
-  private expire(): void {
-    if (!this.opts.maxWaitMs) return;
+  /** Returns the delay until the next tick. */
+  private async round(): Promise<number> {
+    const { entries } = await this.store.claim(this.opts.intervalMs);
+    const outcome: TickOutcome<M> = { finished: [], expired: [], progressed: [] };
     const now = this.now();
-    let changed = false;
-    for (const [key, e] of this.entries) {
-      if (now - e.since >= this.opts.maxWaitMs) {
-        this.entries.delete(key);
-        changed = true;
-        this.safe(() => this.opts.onTimeout?.(e));
-      }
-    }
-    if (changed) this.changed();
-  }
-
-  private apply(kind: string, reports: PollReport[]): void {
-    let changed = false;
-    const now = this.now();
-    for (const received of reports) {
-      const key = this.key(kind, received.id);
-      const entry = this.entries.get(key);
-      if (!entry) continue;
-      const progress = received.progress ? `${received.progress.current}/${received.progress.total}` : undefined;
-      const newStatus = entry.lastStatus !== received.status;
-      if (received.verdict === 'pending' && (newStatus || entry.statusSince === undefined)) {
-        entry.statusSince = now;
-        changed = true;
-      }
-      const report = this.overdue(entry, received, now);
-      if (report.verdict !== 'pending') {
-        this.entries.delete(key);
-        changed = true;
-        this.safe(() => this.opts.onTerminal?.(entry, report));
+    const byKind = new Map<string, Array<WatchEntry<M>>>();
+    for (const e of entries) {
+      if (this.opts.maxWaitMs && now - e.since >= this.opts.maxWaitMs) {
+        outcome.expired.push(e);
         continue;
       }
-      if (newStatus || entry.lastProgress !== progress) {
-        entry.lastStatus = report.status;
-        entry.lastProgress = progress;
-        changed = true;
-        this.safe(() => this.opts.onProgress?.(entry, report));
+      const list = byKind.get(e.kind) ?? [];
+      list.push(e);
+      byKind.set(e.kind, list);
+    }
+    this.safe(() => this.opts.onTick?.(this.store.size));
+    const failedEntries: Array<WatchEntry<M>> = [];
+    const order = new Map<PollReport, number>();
+    for (const [kind, list] of byKind) {
+      let reports: PollReport[];
+      try {
+        reports = await this.opts.fetch(kind, list.map((e) => e.id));
+      } catch (e) {
+        failedEntries.push(...list);
+        this.safe(() => this.opts.onError?.(e, list));
+        continue;
+      }
+      if (this.closed) return this.opts.intervalMs;
+      this.evaluate(list, reports, now, outcome, order);
+    }
+    this.failures = failedEntries.length > 0 ? this.failures + 1 : 0;
+    const delay = this.failures === 0
+      ? this.opts.intervalMs
+      : Math.max(this.opts.intervalMs, backoffDelay(this.failures, { baseDelayMs: this.opts.intervalMs, maxDelayMs: this.opts.maxBackoffMs ?? Math.max(this.opts.intervalMs, 300_000) }));
+    if (failedEntries.length > 0) outcome.deferred = { entries: failedEntries, delayMs: delay };
+    if (outcome.expired.length + outcome.finished.length + outcome.progressed.length + failedEntries.length === 0) return delay;
+    await this.settleAndReport(outcome, order);
+    return delay;
+  }
+
+  /** What the source's answers mean for the claimed entries: finished, progressed, or nothing new. */
+  private evaluate(claimedEntries: Array<WatchEntry<M>>, reports: PollReport[], now: number, outcome: TickOutcome<M>, order: Map<PollReport, number>): void {
+    const claimed = new Map(claimedEntries.map((e) => [e.id, e]));
+    for (const received of reports) {
+      const entry = claimed.get(received.id);
+      if (!entry) continue;
+      const newStatus = entry.lastStatus !== received.status;
+      const sinceChanged = received.verdict === 'pending' && (newStatus || entry.statusSince === undefined);
+      const statusSince = sinceChanged ? now : entry.statusSince;
+      const report = this.overdue(statusSince, received, now);
+      order.set(report, order.size);
+      if (report.verdict !== 'pending') {
+        outcome.finished.push({ entry, report });
+        continue;
+      }
+      const progress = progressLabel(report);
+      const changed = newStatus || entry.lastProgress !== progress;
+      if (changed || sinceChanged) {
+        // A start time seen for the first time (a list saved before it was kept) is recorded without an output.
+        outcome.progressed.push({ entry, next: { ...entry, lastStatus: report.status, lastProgress: progress, statusSince }, report, quiet: !changed });
       }
     }
-    if (changed) this.changed();
+  }
+
+  /** Records the outcome in the store and reports what this instance won, in the order the source answered. */
+  private async settleAndReport(outcome: TickOutcome<M>, order: Map<PollReport, number>): Promise<void> {
+    const won = await this.store.settle(outcome);
+    if (this.closed) return;
+    for (const entry of won.expired) this.safe(() => this.opts.onTimeout?.(entry));
+    const events = [
+      ...won.finished.map(({ entry, report }) => ({ report, fire: () => this.opts.onTerminal?.(entry, report) })),
+      ...won.progressed.filter((p) => !p.quiet).map(({ entry, report }) => ({ report, fire: () => this.opts.onProgress?.(entry, report) })),
+    ].sort((a, b) => (order.get(a.report) ?? 0) - (order.get(b.report) ?? 0));
+    for (const event of events) this.safe(event.fire);
   }
 
   /** A pending report whose status has lasted longer than the provider allows becomes 'attention'. */
-  private overdue(entry: WatchEntry<M>, report: PollReport, now: number): PollReport {
+  private overdue(statusSince: number | undefined, report: PollReport, now: number): PollReport {
     const limit = report.attentionAfterMs;
-    if (report.verdict !== 'pending' || limit === undefined || entry.statusSince === undefined) return report;
-    const lasted = now - entry.statusSince;
+    if (report.verdict !== 'pending' || limit === undefined || statusSince === undefined) return report;
+    const lasted = now - statusSince;
     if (lasted < limit) return report;
     const reason = report.overdueReason ?? `still ${report.status} after ${Math.round(lasted / 1000)} s (more than ${Math.round(limit / 1000)} s)`;
     return { ...report, verdict: 'attention', reason };

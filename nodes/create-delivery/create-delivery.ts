@@ -1,13 +1,17 @@
 /**
  * fulfillment-create-delivery (PostGreen): CheckOptions, option names -> ids,
  * then POST /deliveries/commands once. Everything is checked before the
- * command is sent.
+ * command is sent. With a shared state on the account (several instances
+ * running this flow), the same command is sent once across all of them.
  */
 import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { onInput } from '../runtime/input';
-import { clientFor } from '../runtime/account-ref';
+import { accountOf, clientFor } from '../runtime/account-ref';
 import type { PostgreenClient } from '../providers/postgreen/client';
-import { evaluate, loadRequest } from '../runtime/props';
+import { evaluate, loadRequest, numberSetting } from '../runtime/props';
+import { sharedRepeatGuards } from '../runtime/shared-state';
+import { explicitIdempotencyKey, sendOnce, sendRecorded } from '../runtime/send-once';
+import { idempotencyKey } from '../core/idempotency';
 import { busy, clock, markAccount, ok, statusTexts } from '../runtime/status';
 import { invalidInput } from '../core/errors';
 import { assertNoPollution, isPlainObject } from '../core/validate';
@@ -15,7 +19,6 @@ import { jobIdsFrom } from '../providers/postgreen/capabilities';
 import { epochMs, planDelivery } from '../providers/postgreen/delivery';
 import { PostgreenId } from '../providers/postgreen/types';
 import { activity, providerIdOf } from '../runtime/activity';
-import { sendRecorded } from '../runtime/send-once';
 
 export = function register(RED: NodeAPI): void {
   function CreateDeliveryNode(this: Node, def: NodeDef): void {
@@ -23,11 +26,14 @@ export = function register(RED: NodeAPI): void {
     const node = this;
     const say = statusTexts(RED, node, 'create-delivery');
     markAccount(RED, node, def.account);
+    const guards = sharedRepeatGuards(RED, node, numberSetting(RED, node, def, 'dedupeWindow', 3600, 0) * 1000);
     const calls = activity.callLog(node, typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined);
 
     onInput(node, async (msg, send) => {
       await loadRequest(RED, node, def, msg);
       const client = clientFor<PostgreenClient>(RED, def.account, node.type, 'create deliveries');
+      const guard = guards(accountOf(RED, def.account));
+      const explicitKey = guard ? explicitIdempotencyKey(msg, 'postgreen') : undefined;
       const p = isPlainObject(msg.payload) ? msg.payload : {};
       assertNoPollution(msg.payload, 'msg.payload');
       const [jobId] = jobIdsFrom(isPlainObject(msg.payload) ? (msg.payload.jobId ?? msg.jobId) : msg.payload ?? msg.jobId, 'msg.payload.jobId');
@@ -51,7 +57,12 @@ export = function register(RED: NodeAPI): void {
       const [selectable, lookup, profile] = await Promise.all([client.checkOptions(jobId), client.optionLookup(), client.profile()]);
       const command = planDelivery({ jobId, options, channel: channel || undefined, outputFile, packGroupIds: packGroupIds as PostgreenId[] | undefined, expectedPostDate }, selectable, lookup, profile);
       node.status(busy(say('creating')));
-      msg.payload = await sendRecorded('postgreen', () => client.createDeliveryCommand(command), { log: calls, operation: 'create delivery', idOf: (d) => providerIdOf(d) ?? String(jobId) });
+      const key = guard?.enabled ? (explicitKey ?? idempotencyKey('postgreen', { delivery: command })) : undefined;
+      const recording = { log: calls, operation: 'create delivery', idOf: (d: unknown) => providerIdOf(d) ?? String(jobId) };
+      msg.payload = guard
+        ? await sendOnce(guard, key, 'postgreen', () => client.createDeliveryCommand(command), (answer) => ({ state: 'placed', answer }), recording)
+        : await sendRecorded('postgreen', () => client.createDeliveryCommand(command), recording);
+      if (key) msg.idempotencyKey = key;
       msg.jobId = jobId;
       msg.deliveryCommand = command;
       msg.selectableOptions = selectable;

@@ -8,9 +8,10 @@ import { onInput } from '../runtime/input';
 import { clientFor } from '../runtime/account-ref';
 import type { PostgreenClient } from '../providers/postgreen/client';
 import { evaluate, loadRequest, numberSetting } from '../runtime/props';
-import { contextLedger } from '../runtime/ledger-store';
+import { accountOf } from '../runtime/account-ref';
+import { repeatGuards } from '../runtime/shared-state';
 import { explicitIdempotencyKey, sendOnce } from '../runtime/send-once';
-import { IdempotencyGuard, idempotencyKey } from '../core/idempotency';
+import { idempotencyKey } from '../core/idempotency';
 import { busy, clock, markAccount, ok, statusTexts, waiting } from '../runtime/status';
 import { FulfillmentError, invalidInput } from '../core/errors';
 import { assertNoPollution, isPlainObject } from '../core/validate';
@@ -30,7 +31,7 @@ export = function register(RED: NodeAPI): void {
     const windowMs = numberSetting(RED, node, def, 'dedupeWindow', 3600, 0) * 1000;
     markAccount(RED, node, def.account);
     const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
-    const guard = new IdempotencyGuard(contextLedger(node, store, 'job_'), windowMs);
+    const guards = repeatGuards(RED, node, { windowMs, contextStore: store, ledgerPrefix: 'job_' });
     const calls = activity.callLog(node, store);
 
     const text = async (msg: Parameters<typeof evaluate>[2], value: unknown, type: unknown, field: string): Promise<string | undefined> => {
@@ -43,6 +44,7 @@ export = function register(RED: NodeAPI): void {
     onInput(node, async (msg, send) => {
       await loadRequest(RED, node, def, msg);
       const client = clientFor<PostgreenClient>(RED, def.account, node.type, 'create jobs');
+      const guard = guards(accountOf(RED, def.account));
       const serviceId = await text(msg, def.service, def.serviceType, 'service');
       if (!serviceId) throw invalidInput('service', 'set the service id on the node (see the authenticate node output) or in the msg property it names', 'postgreen');
       const box = await text(msg, def.box, def.boxType, 'box');

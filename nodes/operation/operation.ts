@@ -9,13 +9,13 @@ import { onInput } from '../runtime/input';
 import { accountOf, AccountNode, providersFor } from '../runtime/account-ref';
 import { busy, markAccount, ok, StatusText, statusTexts } from '../runtime/status';
 import { loadRequest, numberSetting } from '../runtime/props';
-import { contextLedger } from '../runtime/ledger-store';
+import { repeatGuards } from '../runtime/shared-state';
 import { explicitIdempotencyKey, sendOnce } from '../runtime/send-once';
 import { registerChoicesRoute } from '../runtime/choices-route';
 import { ActionResult, OperationCapability } from '../core/capabilities';
 import { OperationInfo } from '../core/descriptor';
 import { FulfillmentError, invalidInput } from '../core/errors';
-import { IdempotencyGuard, idempotencyKey } from '../core/idempotency';
+import { idempotencyKey } from '../core/idempotency';
 import { assertNoPollution, isPlainObject } from '../core/validate';
 import { activity, providerIdOf, referenceOf } from '../runtime/activity';
 
@@ -26,7 +26,8 @@ export = function register(RED: NodeAPI): void {
     const say = statusTexts(RED, node, 'operation');
     const windowMs = numberSetting(RED, node, def, 'dedupeWindow', 86_400, 0) * 1000;
     const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
-    const guard = new IdempotencyGuard(contextLedger(node, store), windowMs);
+    // In the node's context, or in Redis when the account has a shared state (several instances).
+    const guards = repeatGuards(RED, node, { windowMs, contextStore: store });
     const calls = activity.callLog(node, store);
     const configured = typeof def.operation === 'string' ? def.operation.trim() : '';
     const choiceSetting = typeof def.choice === 'string' ? def.choice.trim() : '';
@@ -44,6 +45,7 @@ export = function register(RED: NodeAPI): void {
       node.status(busy(say('sending', { operation: name })));
       let result: ActionResult;
       if (op.info.changes) {
+        const guard = guards(account);
         const explicitKey = explicitIdempotencyKey(msg, account.provider);
         const key = explicitKey ?? (guard.enabled ? idempotencyKey(account.provider, { operation: name, input: prepared }) : undefined);
         result = await sendOnce(guard, key, account.provider, () => op.run(prepared), (r) => ({ state: 'placed', answer: r.payload }), {

@@ -7,9 +7,9 @@ import { onInput } from '../runtime/input';
 import { accountOf, capabilityOf } from '../runtime/account-ref';
 import { busy, clock, markAccount, ok, statusTexts } from '../runtime/status';
 import { loadRequest, numberSetting } from '../runtime/props';
-import { contextLedger } from '../runtime/ledger-store';
+import { repeatGuards } from '../runtime/shared-state';
 import { explicitIdempotencyKey, sendOnce } from '../runtime/send-once';
-import { IdempotencyGuard, idempotencyKey } from '../core/idempotency';
+import { idempotencyKey } from '../core/idempotency';
 import { assertNoPollution } from '../core/validate';
 import { activity, providerIdOf, referenceOf } from '../runtime/activity';
 
@@ -20,7 +20,8 @@ export = function register(RED: NodeAPI): void {
     const say = statusTexts(RED, node, 'place-order');
     const windowMs = numberSetting(RED, node, def, 'dedupeWindow', 86_400, 0) * 1000;
     const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
-    const guard = new IdempotencyGuard(contextLedger(node, store), windowMs);
+    // In the node's context, or in Redis when the account has a shared state (several instances).
+    const guards = repeatGuards(RED, node, { windowMs, contextStore: store });
     markAccount(RED, node, def.account);
     const calls = activity.callLog(node, store);
 
@@ -28,6 +29,7 @@ export = function register(RED: NodeAPI): void {
       await loadRequest(RED, node, def, msg);
       const account = accountOf(RED, def.account);
       const order = capabilityOf(account, 'order', 'place orders');
+      const guard = guards(account);
       assertNoPollution(msg.payload, 'msg.payload');
       const body = order.prepare(msg.payload);
       const explicitKey = explicitIdempotencyKey(msg);

@@ -3,14 +3,17 @@
  * one status request per tick for everything this node watches. Outputs:
  * 1 done, 2 failed or needs attention (or timed out), 3 progress.
  * The watch list lives in the node's context, so with a persistent context
- * store a restart resumes every job.
+ * store a restart resumes every job. With a shared state on the account it
+ * lives in Redis instead: every instance running this flow takes its share of
+ * the jobs, and each output happens once across all of them.
  */
-import { NodeAPI, Node, NodeDef, NodeMessage } from '../runtime/red';
+import { NodeAPI, Node, NodeDef, NodeMessage, NodeStatus } from '../runtime/red';
 import { onInput, reportable } from '../runtime/input';
 import { accountOf, capabilityOf } from '../runtime/account-ref';
-import { busy, idle, markAccount, statusTexts, waiting } from '../runtime/status';
+import { busy, idle, markAccount, statusForError, statusTexts, waiting } from '../runtime/status';
 import { contextGet, contextSet, loadRequest, numberSetting } from '../runtime/props';
 import { persistableMeta } from '../runtime/message';
+import { coordinationOf } from '../runtime/shared-state';
 import { Poller, PollReport, WatchEntry } from '../core/poller';
 import { asFulfillmentError, FulfillmentError } from '../core/errors';
 import { StatusKindInfo } from '../core/descriptor';
@@ -18,6 +21,8 @@ import { activity } from '../runtime/activity';
 
 type Meta = Record<string, unknown>;
 const WATCH_KEY = 'fulfillment-watch';
+/** Jobs received while the shared state was unreachable, kept until it is back. */
+const PENDING_KEY = 'fulfillment-watch-pending';
 
 export = function register(RED: NodeAPI): void {
   function PollStatusNode(this: Node, def: NodeDef): void {
@@ -31,6 +36,7 @@ export = function register(RED: NodeAPI): void {
     const intervalS = Number.isNaN(configuredInterval) ? undefined : configuredInterval;
     let poller: Poller<Meta> | undefined;
     let failing = false;
+    let paused = false;
     let closed = false;
     // Jobs that went to output 2 (failed, needs attention, timed out) since the deploy.
     let attention = 0;
@@ -62,12 +68,21 @@ export = function register(RED: NodeAPI): void {
     });
 
     const showStatus = (): void => {
-      if (!poller || closed) return;
-      const list = poller.list();
+      if (!poller || closed || paused) return;
+      const p = poller;
       const flag = attention > 0 ? ` · ⚠${attention}` : '';
-      if (list.length === 0) node.status(attention > 0 ? waiting(say('attention', { count: attention })) : idle(say('idle')));
-      else if (list.length === 1) node.status(busy(`${String(list[0].lastProgress ?? list[0].lastStatus ?? say('watching', { count: 1 }))}${flag}`));
-      else node.status(busy(`${say('watching', { count: list.length })}${flag}`));
+      const idleNow = (): NodeStatus => (attention > 0 ? waiting(say('attention', { count: attention })) : idle(say('idle')));
+      if (p.store.shared) {
+        // Counted, not listed: the shared list may hold thousands of jobs.
+        node.status(p.size === 0 ? idleNow() : busy(`${say('watchingShared', { count: p.size })}${flag}`));
+        return;
+      }
+      void p.list().then((list) => {
+        if (closed || paused || poller !== p) return;
+        if (list.length === 0) node.status(idleNow());
+        else if (list.length === 1) node.status(busy(`${String(list[0].lastProgress ?? list[0].lastStatus ?? say('watching', { count: 1 }))}${flag}`));
+        else node.status(busy(`${say('watching', { count: list.length })}${flag}`));
+      });
     };
 
     const getPoller = (): Poller<Meta> => {
@@ -76,7 +91,12 @@ export = function register(RED: NodeAPI): void {
       const kind = kindInfo();
       const intervalMs = intervalS === undefined ? kind.defaultIntervalMs : intervalS * 1000;
       tickEveryMs = intervalMs;
+      const shared = coordinationOf(RED, accountOf(RED, def.account));
+      const watchStore = shared?.watchList<Meta>(node.id, (waiting) => {
+        contextSet(node.context(), PENDING_KEY, waiting.length > 0 ? waiting : undefined, store).catch(() => undefined);
+      });
       poller = new Poller<Meta>({
+        store: watchStore,
         intervalMs,
         maxWaitMs,
         fetch: (k, ids) => cap.fetch(k, ids),
@@ -104,15 +124,19 @@ export = function register(RED: NodeAPI): void {
         },
         onError: (e, entries) => {
           const fe = asFulfillmentError(e);
-          if (fe.kind === 'http' && !fe.retryable) {
-            // The provider refuses these ids outright: stop watching them, and report each one.
-            for (const entry of entries) {
-              poller?.unwatch(entry.kind, entry.id);
-              attention++;
-              track.needsAttention(entry, { verdict: 'refused', status: fe.status ? `HTTP ${fe.status}` : fe.kind, reason: fe.message });
-              node.error(reportable(fe), out(entry, { status: 'error', raw: fe.response }));
-            }
-            showStatus();
+          if (fe.kind === 'http' && !fe.retryable && entries.length > 0) {
+            // The provider refuses these ids outright: stop watching them, and report each one (once, across instances).
+            const p = poller;
+            p?.unwatchAll(entries[0].kind, entries.map((x) => x.id))
+              .then((removed) => {
+                for (const entry of removed) {
+                  attention++;
+                  track.needsAttention(entry, { verdict: 'refused', status: fe.status ? `HTTP ${fe.status}` : fe.kind, reason: fe.message });
+                  node.error(reportable(fe), out(entry, { status: 'error', raw: fe.response }));
+                }
+                showStatus();
+              })
+              .catch((err) => node.warn(`could not stop watching refused ids: ${asFulfillmentError(err).message}`));
             return;
           }
           if (!failing) node.error(reportable(fe), { payload: entries.map((x) => x.id), jobs: entries.map((x) => x.id) });
@@ -123,12 +147,24 @@ export = function register(RED: NodeAPI): void {
           failing = false;
           lastTick = Date.now();
           track.changed();
+          if (paused) {
+            paused = false;
+            showStatus();
+          }
+        },
+        onStoreError: (e) => {
+          const fe = asFulfillmentError(e);
+          if (!paused) node.warn(`polling paused: ${fe.message}`);
+          paused = true;
+          const waitingJobs = (poller?.store as { waiting?: number } | undefined)?.waiting ?? 0;
+          node.status(waiting(waitingJobs > 0 ? say('pausedWaiting', { count: waitingJobs }) : say('paused')));
         },
         onChange: (entries) => {
           track.changed();
           contextSet(node.context(), WATCH_KEY, entries, store).catch((e) => node.warn(`could not save the watch list: ${(e as Error).message}`));
         },
       });
+      if (watchStore) poller.start();
       return poller;
     };
 
@@ -138,6 +174,7 @@ export = function register(RED: NodeAPI): void {
       store,
       provider: () => accountOf(RED, def.account).provider,
       source: {
+        // A shared list is read from Redis: the sidebar shows the list every instance shares.
         list: () => poller?.list() ?? [],
         nextCheckAt: () => poller?.nextTickAt ?? (lastTick !== undefined && tickEveryMs !== undefined && poller?.size ? lastTick + tickEveryMs : undefined),
         checkNow: (kind, id) => poller?.checkNow(kind, id) ?? Promise.resolve(false),
@@ -150,32 +187,50 @@ export = function register(RED: NodeAPI): void {
       },
     });
 
-    // Resume what was being watched before a restart or redeploy.
-    contextGet(node.context(), WATCH_KEY, store)
-      .then((saved) => {
-        if (closed || !Array.isArray(saved) || saved.length === 0) return;
-        const p = getPoller();
-        for (const e of saved as WatchEntry<Meta>[]) {
-          if (e && typeof e.id === 'string' && typeof e.kind === 'string') p.watch(e);
-        }
-        showStatus();
-      })
-      .catch((e) => node.warn(`could not resume the watch list: ${asFulfillmentError(e).message}`));
+    const valid = (saved: unknown): Array<WatchEntry<Meta>> =>
+      Array.isArray(saved) ? (saved as Array<WatchEntry<Meta>>).filter((e) => e && typeof e.id === 'string' && typeof e.kind === 'string') : [];
+    const sharedAccount = (): boolean => {
+      try {
+        return !!accountOf(RED, def.account).sharedStateId;
+      } catch {
+        return false;
+      }
+    };
+
+    // Resume what was being watched before a restart or redeploy. With a shared state, the
+    // list is in Redis already; what this node still holds in its context (watched before the
+    // shared state was set, or received while it was unreachable) joins the shared list.
+    (async () => {
+      const shared = sharedAccount();
+      const saved = valid(await contextGet(node.context(), WATCH_KEY, store));
+      const waitingJobs = shared ? valid(await contextGet(node.context(), PENDING_KEY, store)) : [];
+      if (closed) return;
+      if (!shared && saved.length === 0) return;
+      const p = getPoller();
+      await p.watchAll([...saved, ...waitingJobs]);
+      if (shared && saved.length > 0) await contextSet(node.context(), WATCH_KEY, undefined, store);
+      showStatus();
+    })().catch((e) => {
+      if (closed) return;
+      const fe = asFulfillmentError(e);
+      node.status(statusForError(fe, node));
+      node.warn(`could not resume the watch list: ${fe.message}`);
+    });
 
     onInput(node, async (msg) => {
       await loadRequest(RED, node, def, msg);
       const cap = statusCap();
       const kind = kindOf();
       if (msg.cancel === true) {
-        const ids = msg.payload === undefined || msg.payload === null ? getPoller().list().map((e) => e.id) : cap.targets(msg.payload, kind);
-        for (const id of ids) if (getPoller().unwatch(kind, id)) track.ended({ kind, id });
+        const ids = msg.payload === undefined || msg.payload === null ? (await getPoller().list()).map((e) => e.id) : cap.targets(msg.payload, kind);
+        for (const entry of await getPoller().unwatchAll(kind, ids)) track.ended(entry);
         showStatus();
         return;
       }
       const ids = cap.targets(msg.payload, kind);
       const p = getPoller();
       const meta = persistableMeta(msg);
-      for (const id of ids) p.watch({ id, kind, meta });
+      await p.watchAll(ids.map((id) => ({ id, kind, meta })));
       showStatus();
     });
 

@@ -8,6 +8,8 @@ import { Node, NodeAPI } from './red';
 export interface AccountNode extends Node {
   provider: string;
   descriptor: ProviderDescriptor | undefined;
+  /** The id of the `fulfillment-shared-state` node this account's nodes coordinate through, if any. */
+  sharedStateId?: string;
   /** The account's one provider client, created on first use. */
   handle(): ProviderHandle;
 }

@@ -3,7 +3,10 @@
  * node's context beside the seen keys, so a callback that arrives late (an
  * earlier state, re-sent or delayed) never moves its subject backwards, even
  * across a restart with a persistent store. Pruned by age and capped in size.
+ * With a shared state on the account, the ranks live in Redis instead
+ * (`shared`), compared and recorded in one atomic step across instances.
  */
+import { RankStore } from '../core/coordination';
 import { contextGet, contextSet } from './props';
 import { Node } from './red';
 
@@ -13,6 +16,8 @@ type Saved = Record<string, [number, number]>;
 
 export class SubjectRanks {
   private chain: Promise<unknown> = Promise.resolve();
+  /** The shared ranks, when the account has a shared state (may throw: account missing, shared state refused). */
+  shared?: () => RankStore | undefined;
 
   constructor(
     private readonly node: Node,
@@ -29,6 +34,13 @@ export class SubjectRanks {
    */
   admit(subject: string, rank: number): Promise<boolean> {
     if (this.windowMs <= 0 || !Number.isFinite(rank)) return Promise.resolve(true);
+    let shared: RankStore | undefined;
+    try {
+      shared = this.shared?.();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (shared) return shared.admit(subject, rank, this.windowMs);
     // Serialised: two callbacks of one order arriving together must be compared one after the other.
     const run = async (): Promise<boolean> => {
       const ctx = this.node.context();

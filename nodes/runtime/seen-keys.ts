@@ -1,8 +1,11 @@
 /**
  * Callback events already output, kept in the node's context (so with a
- * persistent or shared store, repeats stay dropped across a restart and
- * across instances), pruned by age and capped in size.
+ * persistent store, repeats stay dropped across a restart), pruned by age and
+ * capped in size. With a shared state on the account, the marks live in Redis
+ * instead (`shared`), set atomically, so an event delivered to several
+ * instances is output by one.
  */
+import { SeenStore } from '../core/coordination';
 import { contextGet, contextSet } from './props';
 import { Node } from './red';
 
@@ -10,6 +13,8 @@ const MAX_KEYS = 10_000;
 
 export class SeenKeys {
   private chain: Promise<unknown> = Promise.resolve();
+  /** The shared marks, when the account has a shared state (may throw: account missing, shared state refused). */
+  shared?: () => SeenStore | undefined;
 
   constructor(
     private readonly node: Node,
@@ -22,6 +27,13 @@ export class SeenKeys {
   /** True the first time a key is offered within the window; records it. */
   first(dedupeKey: string): Promise<boolean> {
     if (this.windowMs <= 0) return Promise.resolve(true);
+    let shared: SeenStore | undefined;
+    try {
+      shared = this.shared?.();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (shared) return shared.first(dedupeKey, this.windowMs);
     // Serialised: two deliveries of the same event arriving together must not both pass.
     const run = async (): Promise<boolean> => {
       const ctx = this.node.context();

@@ -60,6 +60,9 @@ function readExamples(): FlowNode[] {
 const examples = readExamples();
 const ours = examples.filter((n) => types.includes(n.type));
 const ACCOUNT = 'fulfillment-account';
+/** Config nodes: not in the palette, and their help has no Inputs or Outputs. */
+const CONFIG_TYPES = [ACCOUNT, 'fulfillment-shared-state'];
+const SHARED_STATE_ID = 'browser-shared-state';
 const LANGS: Array<[string, 'en-US' | 'de' | 'nl' | 'fr']> = [['en-US', 'en-US'], ['de-DE', 'de'], ['nl-NL', 'nl'], ['fr-FR', 'fr']];
 const PKG = 'node-red-contrib-fulfillment';
 
@@ -203,6 +206,8 @@ describe('editor in a real browser (chromium)', function () {
     void _c;
     const providers = JSON.stringify(path.join(root, 'dist', 'nodes', 'providers', 'index.js'));
     const register = `_dummyProvider: require(${providers}).registerProvider(Object.assign(${JSON.stringify(dummyInfo)}, { create: ${DUMMY_CREATE} })),`;
+    // A shared state nobody uses (it connects only when a node needs it): for its dialog.
+    flows.push({ id: SHARED_STATE_ID, type: 'fulfillment-shared-state', url: 'redis://127.0.0.1:6379' } as FlowNode);
     const userDir = makeUserDir(flows, creds, undefined, register);
     // No flow-library catalogue: the browser stays on loopback. ACE instead of
     // Monaco: no dialog here has a code editor, and Monaco triples the load time.
@@ -280,8 +285,8 @@ describe('editor in a real browser (chromium)', function () {
     }, types);
     noBrowserErrors();
     for (const s of seen) {
-      if (s.type === ACCOUNT) {
-        assert.strictEqual(s.category, 'config', 'the account is a config node');
+      if (CONFIG_TYPES.includes(s.type)) {
+        assert.strictEqual(s.category, 'config', `${s.type} is a config node`);
         continue;
       }
       const node = path.basename(path.dirname(pkg['node-red'].nodes[s.type]));
@@ -435,6 +440,40 @@ describe('editor in a real browser (chromium)', function () {
       } finally {
         await setAndSave(retrieve.id, 'account', retrieve.account as string);
       }
+      noBrowserErrors();
+    });
+  });
+
+  describe('shared state dialog', () => {
+    async function saveUrl(url: string): Promise<{ inputError: boolean; valid: boolean; errors: string[] }> {
+      const kind = await openDialog(page, SHARED_STATE_ID);
+      const inputError = await page.evaluate((v: string) => $('#node-config-input-url').val(v).trigger('change').hasClass('input-error'), url);
+      await closeDialog(page, kind, 'ok');
+      const node = await page.evaluate((id: string) => ({ valid: RED.nodes.node(id).valid as boolean, errors: (RED.nodes.node(id).validationErrors || []) as string[] }), SHARED_STATE_ID);
+      return { inputError, ...node };
+    }
+
+    it('opens; refuses a password written into the URL with a reason; accepts ${REDIS_URL}; the account offers it', async () => {
+      const kind = await openDialog(page, SHARED_STATE_ID);
+      await screenshotDialog(page, path.join(shots, 'fulfillment-shared-state.png'));
+      const fields = await page.evaluate(() => ['url', 'password', 'prefix'].filter((f) => $('#node-config-input-' + f).is(':visible')));
+      assert.deepStrictEqual(fields, ['url', 'password', 'prefix']);
+      assert.strictEqual(await page.evaluate(() => $('#node-config-input-password').attr('type')), 'password');
+      await closeDialog(page, kind, 'cancel');
+      const bad = await saveUrl('redis://app:hunter2@cache:6379');
+      assert.strictEqual(bad.valid, false);
+      assert.ok(bad.inputError, 'the URL is outlined red');
+      assert.ok(bad.errors.some((e) => /Password field/.test(e)), bad.errors.join('; '));
+      const env = await saveUrl('${REDIS_URL}');
+      assert.strictEqual(env.valid, true, env.errors.join('; '));
+      const label = await page.evaluate((id: string) => RED.nodes.node(id)._def.label.call(RED.nodes.node(id)), SHARED_STATE_ID);
+      assert.strictEqual(label, '${REDIS_URL}');
+      const account = ours.find((n) => n.type === ACCOUNT);
+      assert.ok(account);
+      const accountKind = await openDialog(page, account.id);
+      const offered = await page.evaluate((id: string) => $('#node-config-input-sharedState option').toArray().some((o: { value: string }) => o.value === id), SHARED_STATE_ID);
+      await closeDialog(page, accountKind, 'cancel');
+      assert.ok(offered, 'the account dialog offers the shared state');
       noBrowserErrors();
     });
   });
@@ -685,7 +724,8 @@ describe('editor in a real browser (chromium)', function () {
       const node = path.basename(path.dirname(pkg['node-red'].nodes[type]));
       return helpOutline(fs.readFileSync(path.join(root, 'nodes', node, 'locales', lang, `${node}.html`), 'utf8'));
     }
-    const oneOfEach = ours.filter((n, i) => ours.findIndex((m) => m.type === n.type) === i);
+    // One node of each type: the examples', and the shared state no example uses.
+    const oneOfEach: FlowNode[] = [...ours.filter((n, i) => ours.findIndex((m) => m.type === n.type) === i), { id: SHARED_STATE_ID, type: 'fulfillment-shared-state' }];
 
     for (const [locale, lang] of LANGS) {
       it(`${locale}: every dialog shows its labels, the palette its names and the sidebar every node's help in ${lang}`, async () => {
@@ -723,7 +763,7 @@ describe('editor in a real browser (chromium)', function () {
           }
           const palette = await other.page.evaluate((list: string[]) => list.map((t) => $('.red-ui-palette-node[data-palette-type="' + t + '"] .red-ui-palette-label').text().replace(/\s+/g, ' ').trim()), types);
           types.forEach((t, i) => {
-            if (t === ACCOUNT) return;
+            if (CONFIG_TYPES.includes(t)) return;
             const node = path.basename(path.dirname(pkg['node-red'].nodes[t]));
             assert.strictEqual(squeeze(palette[i]), squeeze(catalogString(node, lang, `${node}.paletteLabel`) ?? ''), `${t}: palette label in ${locale}`);
           });

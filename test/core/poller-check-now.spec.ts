@@ -38,7 +38,7 @@ describe('core/poller: check one job now, and when the next round is', () => {
     assert.deepStrictEqual(calls[1], ['a'], 'only that job, at once');
     assert.strictEqual(await poller.checkNow('job', 'a'), true);
     assert.deepStrictEqual(events, ['a:step 1', 'b:step 1', 'a:step 2', 'a:done']);
-    assert.deepStrictEqual(poller.list().map((e) => e.id), ['b'], 'a finished job leaves the list');
+    assert.deepStrictEqual((await poller.list()).map((e) => e.id), ['b'], 'a finished job leaves the list');
     assert.strictEqual(await poller.checkNow('job', 'a'), false, 'no longer watched');
     assert.strictEqual(await poller.checkNow('order', 'b'), false, 'another kind');
     assert.strictEqual(calls.length, 3, 'nothing asked for jobs not watched');

@@ -33,12 +33,13 @@ describe('security in a real Node-RED process', function () {
   it('refuses anonymous calls to the admin endpoints when adminAuth is on, and never exports or returns secrets', async () => {
     const flows = [
       { id: 't1', type: 'tab', label: 'sec' },
-      { id: 'acc', type: 'fulfillment-account', provider: 'planviewer', baseUrl: sandbox.providerUrl('planviewer'), timeout: 5000 },
+      { id: 'shared', type: 'fulfillment-shared-state', url: 'redis://127.0.0.1:1/0' },
+      { id: 'acc', type: 'fulfillment-account', provider: 'planviewer', baseUrl: sandbox.providerUrl('planviewer'), timeout: 5000, sharedState: 'shared' },
       { id: 'order', type: 'fulfillment-place-order', z: 't1', account: 'acc', dedupeWindow: 60, wires: [[]] },
     ];
     // bcrypt of "admin-password"
     const adminAuth = `adminAuth: { type: 'credentials', users: [{ username: 'admin', password: '$2b$08$yIuJmHoNf2SWKA/QMNZ/oufdbCJQ7FBvOFmtUk7rpL3r0In5Jd9vC', permissions: '*' }] },`;
-    const userDir = makeUserDir(flows, { acc: { apiKey: 'sec-key', apiSecret: 'sec-secret-value', username: 'someone' } }, undefined, adminAuth);
+    const userDir = makeUserDir(flows, { acc: { apiKey: 'sec-key', apiSecret: 'sec-secret-value', username: 'someone' }, shared: { password: 'sec-redis-password' } }, undefined, adminAuth);
     red = await startNodeRed(userDir);
     const anonymous = await request(`${red.url}/fulfillment/account/acc/test`, 'POST');
     assert.strictEqual(anonymous.status, 401);
@@ -55,10 +56,13 @@ describe('security in a real Node-RED process', function () {
 
     const exported = await request(`${red.url}/flows`, 'GET', auth);
     const creds = await request(`${red.url}/credentials/fulfillment-account/acc`, 'GET', auth);
-    for (const text of [exported.body, creds.body, tested.body, red.output()]) {
+    const sharedCreds = await request(`${red.url}/credentials/fulfillment-shared-state/shared`, 'GET', auth);
+    for (const text of [exported.body, creds.body, sharedCreds.body, tested.body, red.output()]) {
       assert.ok(!text.includes('sec-secret-value'), 'secret in an admin answer or the log');
       assert.ok(!text.includes('sec-key'), 'API key in an admin answer or the log');
+      assert.ok(!text.includes('sec-redis-password'), 'Redis password in an admin answer or the log');
     }
+    assert.match(sharedCreds.body, /"has_password":true/);
     assert.match(creds.body, /"has_apiSecret":true/);
     assert.match(creds.body, /"username":"someone"/, 'a username is not a secret and may be shown');
     assert.ok(!fs.readFileSync(path.join(userDir, 'flows.json'), 'utf8').includes('sec-secret-value'));

@@ -42,11 +42,12 @@ export function makeUserDir(flows: unknown[], credentials: Record<string, unknow
   return userDir;
 }
 
-export async function startNodeRed(userDir: string, nodeBinary = process.execPath, redJs = require.resolve('node-red/red.js')): Promise<NodeRedProcess> {
+export async function startNodeRed(userDir: string, nodeBinary = process.execPath, redJs = require.resolve('node-red/red.js'), env: NodeJS.ProcessEnv = {}): Promise<NodeRedProcess> {
   let out = '';
   const child: ChildProcess = spawn(nodeBinary, [redJs, '--userDir', userDir, '--settings', path.join(userDir, 'settings.js'), '--port', '0'], {
     cwd: userDir,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));

@@ -1,0 +1,214 @@
+/**
+ * Nodes whose account names a shared state, in a real runtime, against the
+ * sandbox and a real redis-server with a password. Two instances at once are
+ * in test/e2e/instances.spec.ts; here: one instance's behaviour with Redis,
+ * when Redis goes away and comes back, and that nothing about Redis leaks.
+ */
+import assert from 'assert';
+import http from 'http';
+import { AddressInfo } from 'net';
+import { helper, allNodes, collect, accountNode, catchTo, delay } from '../support/red';
+import { Sandbox } from '../../sandbox/server';
+import { PLANVIEWER_TEST_UUIDS as T } from '../../sandbox/providers/planviewer';
+import { uploaderCallbackBody } from '../../sandbox/providers/probo';
+import { DELIVERGO_SANDBOX as D } from '../../sandbox/providers/delivergo';
+import { redisInstalled, REDIS_SERVER, RedisServer, startRedis } from '../support/redis';
+
+const REDIS_PASSWORD = 'redis-pw-7731';
+const CALLBACK_SECRET = 'cb-secret-4410';
+const ENV = 'FULFILLMENT_TEST_REDIS_URL';
+
+type App = http.RequestListener;
+
+function post(url: string, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent: false, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function until(check: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await delay(50);
+  }
+}
+
+describe('nodes with a shared state (Redis) in a real runtime', function () {
+  this.timeout(40_000);
+  let redis: RedisServer;
+  let sandbox: Sandbox;
+  let httpNode: App | undefined;
+  let server: http.Server;
+  let publicUrl: string;
+  const grab = (RED: { httpNode: App }): void => {
+    httpNode = RED.httpNode;
+  };
+
+  before(async function () {
+    if (!redisInstalled()) {
+      console.log(`    (skipped: ${REDIS_SERVER} is not installed; .ci/run installs Debian's redis-server)`);
+      this.skip();
+    }
+    redis = await startRedis({ password: REDIS_PASSWORD });
+    // The address comes from an environment variable, as a deployment would set it (${…} in the field).
+    process.env[ENV] = `redis://default@127.0.0.1:${redis.port}/1`;
+  });
+  after(async () => {
+    delete process.env[ENV];
+    await redis?.stop();
+  });
+  beforeEach(async () => {
+    sandbox = new Sandbox({ planviewerDailyCap: 1000 });
+    await sandbox.start();
+    server = http.createServer((req, res) => (httpNode ? httpNode(req, res) : res.end()));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterEach(async () => {
+    await helper.unload();
+    await new Promise<void>((r) => server.close(() => r()));
+    await sandbox.stop();
+    if (!redis.running()) await redis.start();
+    await redis.command('FLUSHALL');
+  });
+
+  function flow(sharedState = 'shared', url = `\${${ENV}}`): Array<Record<string, unknown>> {
+    return [
+      { id: 'f1', type: 'tab' },
+      { id: 'shared', type: 'fulfillment-shared-state', url, prefix: 'nr-test:' },
+      accountNode('pv', 'planviewer', sandbox.providerUrl('planviewer'), { sharedState }),
+      accountNode('pb', 'probo', sandbox.providerUrl('probo'), { sharedState }),
+      accountNode('dg', 'delivergo', sandbox.providerUrl('delivergo'), { sharedState, portalNamespace: D.portalNamespace, customerGuid: D.customerGuid, format: 'json' }),
+      { id: 'order', type: 'fulfillment-place-order', z: 'f1', account: 'pv', dedupeWindow: 600, wires: [['placed', 'poll']] },
+      { id: 'poll', type: 'fulfillment-poll-status', z: 'f1', account: 'pv', interval: 1, maxWait: 120, wires: [['done'], ['attention'], ['progress']] },
+      { id: 'cb', type: 'fulfillment-callback', z: 'f1', account: 'pb', kind: 'uploader', path: 'shared-test', publicUrl, dedupeWindow: 600, wires: [['events']] },
+      { id: 'ru', type: 'fulfillment-resale-unit', z: 'f1', account: 'dg', operation: 'add', wires: [['units']] },
+      ...['placed', 'done', 'attention', 'progress', 'events', 'units'].map((id) => ({ id, type: 'helper', z: 'f1' })),
+      ...catchTo(),
+    ];
+  }
+  const CREDS = { shared: { password: REDIS_PASSWORD }, pv: { apiKey: 'pv-key', apiSecret: 'pv-secret' }, pb: { apiKey: 'pb-key' }, dg: { apiKey: 'dg-key', apiSecret: 'dg-secret' }, cb: { secret: CALLBACK_SECRET } };
+  const load = (sharedState = 'shared', url?: string): Promise<void> => helper.load([...allNodes(), grab], flow(sharedState, url), CREDS);
+  const ORDERS = '/planviewer/product_api/v1/jobs/order';
+
+  /** Everything the runtime showed: log lines, node statuses, messages. */
+  function everythingShown(): string {
+    const log = helper.log().args.map((a) => JSON.stringify(a)).join('\n');
+    const statuses = ['order', 'poll', 'cb', 'ru'].flatMap((id) => ((helper.getNode(id)?.status.getCalls?.() ?? []) as Array<{ args: unknown[] }>).map((c) => JSON.stringify(c.args)));
+    return `${log}\n${statuses.join('\n')}`;
+  }
+
+  it('claims orders in Redis (address from ${ENV}, password from the credential): the same order once, then duplicate with the first answer', async () => {
+    await load();
+    const placed = collect('placed');
+    const errors = collect('errors');
+    helper.getNode('order')?.receive({ payload: { uuids: [T.normal] } });
+    const [first] = await placed.wait(1);
+    helper.getNode('order')?.receive({ payload: { uuids: [T.normal] } });
+    const [dup] = await errors.wait(1);
+    const error = dup.error as { code?: string; cause?: { kind: string; providerCode: string; response: unknown } };
+    assert.strictEqual(error.cause?.kind, 'duplicate');
+    assert.strictEqual(error.cause?.providerCode, 'placed');
+    assert.deepStrictEqual(error.cause?.response, first.payload);
+    assert.strictEqual(sandbox.count(ORDERS), 1);
+    const keys = (await redis.command('EVAL', "redis.call('SELECT', 1) return redis.call('KEYS', 'nr-test:claim:order:*')", '0')) as string[];
+    assert.strictEqual(keys.length, 1, 'the claim is in Redis, database 1, under the prefix');
+    assert.ok(!everythingShown().includes(REDIS_PASSWORD));
+  });
+
+  it('refuses creating calls while Redis is away (nothing sent), pauses polling and says so, and resumes by itself without losing the job', async () => {
+    await load();
+    const placed = collect('placed');
+    const done = collect('done');
+    const errors = collect('errors');
+    helper.getNode('order')?.receive({ payload: { uuids: [T.normal] } });
+    await placed.wait(1);
+    await until(() => sandbox.count('/planviewer/product_api/v1/jobs/status') >= 1, 10_000, 'the first status read');
+    await redis.stop(true);
+
+    helper.getNode('order')?.receive({ payload: { uuids: ['11111111-2222-4333-8444-555555555555'] } });
+    const [refused] = await errors.wait(1);
+    const error = refused.error as { message: string; code?: string; cause?: { kind: string } };
+    assert.strictEqual(error.cause?.kind, 'shared_state');
+    assert.match(error.message, /shared state \(redis:\/\/127\.0\.0\.1:\d+\/1\) is unreachable.*nothing was sent/);
+    assert.strictEqual(sandbox.count(ORDERS), 1, 'the refused order was not sent');
+
+    const pollStatus = (): string[] => ((helper.getNode('poll')?.status.getCalls?.() ?? []) as Array<{ args: Array<{ text?: string }> }>).map((c) => c.args[0]?.text ?? '');
+    await until(() => pollStatus().some((t) => /^paused/.test(t)), 10_000, 'the paused status');
+    const readsWhileDown = sandbox.count('/planviewer/product_api/v1/jobs/status');
+    await delay(1500);
+    assert.strictEqual(sandbox.count('/planviewer/product_api/v1/jobs/status'), readsWhileDown, 'no status read while paused');
+    assert.strictEqual(done.messages.length, 0);
+
+    await redis.start();
+    const [finished] = await done.wait(1, 20_000);
+    assert.strictEqual(finished.status, 'finished');
+    helper.getNode('order')?.receive({ payload: { uuids: ['11111111-2222-4333-8444-555555555555'] } });
+    await placed.wait(2, 10_000);
+    assert.strictEqual(sandbox.count(ORDERS), 2, 'ordering works again');
+    await delay(1500);
+    assert.strictEqual(done.messages.filter((m) => m.jobId === finished.jobId).length, 1, 'done once');
+    assert.ok(!everythingShown().includes(REDIS_PASSWORD));
+  });
+
+  it('outputs a callback event once, and answers 503 while Redis is away so the provider sends it again', async () => {
+    await load();
+    const events = collect('events');
+    const url = `${publicUrl}/fulfillment/callback/shared-test/${CALLBACK_SECRET}`;
+    const body = (id: number): string => JSON.stringify(uploaderCallbackBody({ id, external_id: 1, calculation_id: 1, callback_url: '', status: 'confirmed' }, 'confirmed', []));
+    assert.strictEqual((await post(url, body(1))).status, 200);
+    assert.strictEqual((await post(url, body(1))).status, 200);
+    await events.wait(1);
+    await redis.stop(true);
+    assert.strictEqual((await post(url, body(2))).status, 503);
+    await redis.start();
+    let status = 0;
+    const end = Date.now() + 10_000;
+    while (status !== 200 && Date.now() < end) {
+      status = (await post(url, body(2))).status;
+      if (status !== 200) await delay(200);
+    }
+    assert.strictEqual(status, 200);
+    await events.wait(2);
+    assert.strictEqual((await post(url, body(1))).status, 200);
+    await delay(300);
+    assert.deepStrictEqual(events.messages.map((m) => (m.uploader as { id: number }).id), [1, 2], 'each event once');
+  });
+
+  it('sends the same resale unit once with a shared state (no guard without one, as before)', async () => {
+    await load();
+    const units = collect('units');
+    const errors = collect('errors');
+    const unit = { Active: true, CurrencyToken: 'EUR', ResaleUnitTranslation: [{ LanguageToken: 'EN', Name: 'Poster', Description: 'A2' }] };
+    helper.getNode('ru')?.receive({ payload: unit });
+    helper.getNode('ru')?.receive({ payload: unit });
+    await units.wait(1);
+    const [dup] = await errors.wait(1);
+    assert.strictEqual((dup.error as { cause?: { kind: string } }).cause?.kind, 'duplicate');
+    assert.strictEqual(sandbox.count(`/delivergo/portal/${D.portalNamespace}/api/Customer/${D.customerGuid}/ResaleUnits`, 'PUT'), 1);
+  });
+
+  it('refuses to send when the account names a shared state that is missing, or whose address is an unset variable', async () => {
+    await load('missing-node');
+    const errors = collect('errors');
+    helper.getNode('order')?.receive({ payload: { uuids: [T.normal] } });
+    const [err] = await errors.wait(1);
+    assert.strictEqual((err.error as { cause?: { field: string } }).cause?.field, 'sharedState');
+    await helper.unload();
+    await load('shared', '${FULFILLMENT_NOT_SET_ANYWHERE}');
+    const errors2 = collect('errors');
+    helper.getNode('order')?.receive({ payload: { uuids: [T.normal] } });
+    const [err2] = await errors2.wait(1);
+    const e2 = err2.error as { message: string; cause?: { field: string } };
+    assert.strictEqual(e2.cause?.field, 'url');
+    assert.match(e2.message, /FULFILLMENT_NOT_SET_ANYWHERE is not set/);
+    assert.strictEqual(sandbox.count(ORDERS), 0);
+  });
+});
