@@ -24,7 +24,7 @@ const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
 const specs = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['dist/test/**/*.spec.js'];
 const ignore = ['dist/test/core/**', 'dist/test/e2e/**', 'dist/test/package/**', 'dist/test/reliability/**', 'dist/test/browser/**'].flatMap((g) => ['--ignore', g]);
 console.log(`\nNode-RED 5 on ${spawnSync(found.node22, ['-v']).stdout.toString().trim()}: ${specs.join(' ')}`);
-const run = spawnSync(found.node22, [mocha, '--no-config', '--require', 'dist/test/support/crash-guard.js', '--timeout', '30000', '--exit', ...ignore, ...specs], {
+const run = spawnSync(found.node22, [mocha, '--no-config', '--parallel', '--jobs', '4', '--require', 'dist/test/support/crash-guard.js', '--timeout', '30000', '--exit', ...ignore, ...specs], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, NODE_RED_RUNTIME: found.redDir },

@@ -168,6 +168,25 @@ describe('operations sidebar in a real browser (chromium)', function () {
   }
 
   const rowButton = (id: string, act: string) => page.locator(`.ff-section[data-section="inflight"] .ff-row[data-id="${id}"] .ff-btn[data-act="${act}"]`);
+  /**
+   * Clicks a row's button and waits for the request it makes. The list redraws
+   * itself live, so on a busy machine a click can land while its row is being
+   * replaced: then it is clicked again (a button press that sends nothing is
+   * what a user would repeat too).
+   */
+  async function press(id: string, act: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const answered = page.waitForResponse((res) => res.url().includes(`/fulfillment/activity/${act === 'check' ? 'check' : act}`) && res.request().method() === 'POST', { timeout: 5000 });
+      await rowButton(id, act).click();
+      try {
+        const res = await answered;
+        assert.strictEqual(res.status(), 200, `${act} answered ${res.status()}`);
+        return;
+      } catch (e) {
+        if (attempt >= 3 || e instanceof assert.AssertionError) throw e;
+      }
+    }
+  }
 
   it('shows the jobs of two providers live, with progress that moves, and marks the job that waits for the user with its reason', async () => {
     const r = red as NodeRedProcess;
@@ -222,7 +241,7 @@ describe('operations sidebar in a real browser (chromium)', function () {
     await inject(r, 'inj_hourly', [id]);
     await waitForRows('the hourly job after its first read', (rows) => rows.some((x) => x.id === id && x.state === 'initial'));
     const before = sandbox.count(STATUS);
-    await rowButton(id, 'check').click();
+    await press(id, 'check');
     const rows = await waitForRows('the checked job to move', (rs) => rs.some((x) => x.id === id && x.state === 'in_progress'));
     assert.strictEqual(rows.find((x) => x.id === id)?.progress, 25);
     const asked = sandbox.requests.filter((q) => q.path === STATUS).slice(before).filter((q) => q.query.includes(id));
@@ -239,7 +258,7 @@ describe('operations sidebar in a real browser (chromium)', function () {
     await inject(r, 'inj_fast', [stop, keep]);
     await waitForRows('both fast jobs', (rows) => rows.some((x) => x.id === stop && x.state !== '') && rows.some((x) => x.id === keep));
     assert.ok(sandbox.requests.some((q) => q.path === STATUS && q.query.includes(stop)), 'asked about before');
-    await rowButton(stop, 'unwatch').click();
+    await press(stop, 'unwatch');
     await waitForRows('the stopped job to leave the list', (rows) => !rows.some((x) => x.id === stop));
     const after = sandbox.requests.length;
     const end = Date.now() + 10_000;
@@ -248,7 +267,7 @@ describe('operations sidebar in a real browser (chromium)', function () {
       await page.waitForTimeout(200);
     }
     assert.deepStrictEqual(sandbox.requests.slice(after).filter((q) => q.query.includes(stop)), [], 'no request names the stopped job');
-    await rowButton(keep, 'unwatch').click();
+    await press(keep, 'unwatch');
     noBrowserErrors();
   });
 
@@ -256,7 +275,7 @@ describe('operations sidebar in a real browser (chromium)', function () {
     const rows = await inflightRows(page);
     const marked = rows.find((x) => x.attention);
     assert.ok(marked);
-    await rowButton(marked.id, 'dismiss').click();
+    await press(marked.id, 'dismiss');
     await waitForRows('the dismissed row to leave', (rs) => !rs.some((x) => x.id === marked.id));
     noBrowserErrors();
   });

@@ -1,7 +1,9 @@
 /**
  * The reliability matrix: every case × every fault, in a real runtime against
- * the sandbox. Writes dist/reliability-matrix.md (copied into
- * docs/reliability.md) with the outcome of each cell and the totals.
+ * the sandbox. It runs in parts (one spec file per group of providers, so
+ * mocha can run them side by side); each part writes its cells to
+ * dist/reliability/<part>.json, and `node scripts/reliability-table.js`
+ * turns them into the table of docs/reliability.md.
  */
 import assert from 'assert';
 import fs from 'fs';
@@ -13,7 +15,7 @@ import { CASES, FaultCase } from './cases';
 import { FAULTS, FaultSpec } from './faults';
 import { expectedAnswerOutcome } from './expect';
 
-interface Cell {
+export interface Cell {
   caseName: string;
   fault: string;
   outcome: string;
@@ -27,7 +29,6 @@ interface Cell {
   problems: string[];
 }
 
-const cells: Cell[] = [];
 const SECRETS = ['rel-secret-value', 'rel-password-value', 'rel-token-value'];
 
 async function closedPort(): Promise<number> {
@@ -53,7 +54,11 @@ function short(text: string): string {
   return t.length > 90 ? `${t.slice(0, 89)}…` : t;
 }
 
-describe('reliability matrix: every node × every fault', function () {
+/** Defines the cells of the cases whose provider is one of `providers`. */
+export function defineMatrix(part: string, providers: string[]): void {
+  const cases = CASES.filter((c) => providers.some((p) => c.name.endsWith(` · ${p}`)));
+  const cells: Cell[] = [];
+  describe(`reliability matrix (${part}): every node × every fault`, function () {
   this.timeout(60_000);
   let sandbox: Sandbox;
   let counter = 0;
@@ -67,22 +72,12 @@ describe('reliability matrix: every node × every fault', function () {
     await sandbox.stop();
   });
   after(() => {
-    const lost = cells.filter((c) => !c.nextOk).length;
-    const doubled = cells.filter((c) => c.sentTwice).length;
-    const leaked = cells.filter((c) => c.leaked).length;
-    const failing = cells.filter((c) => c.problems.length > 0);
-    const lines = [
-      `Faults injected: ${cells.length} (${CASES.length} node cases × ${FAULTS.length} faults, where they apply). Messages lost: ${lost}. Orders or jobs sent twice: ${doubled}. Crashes (uncaught exception / unhandled rejection): 0 — the suite fails on any. Secrets leaked into msg, status or log: ${leaked}. Cells whose checks failed: ${failing.length}.`,
-      '',
-      '| node · provider | fault | outcome on the Catch path (`msg.error.code`: message) | requests | sent twice | same message again | next message |',
-      '|---|---|---|---|---|---|---|',
-      ...cells.map((c) => `| ${c.caseName} | ${c.fault} | ${c.outcome}${c.problems.length > 0 ? ` **FAILED: ${short(c.problems.join('; '))}**` : ''} | ${c.requests} | ${c.sentTwice ? 'YES' : 'no'} | ${c.repeat} | ${c.nextOk ? 'ok' : 'FAILED'} |`),
-    ];
-    const out = path.resolve(__dirname, '..', '..', 'reliability-matrix.md');
-    fs.writeFileSync(out, `${lines.join('\n')}\n`);
+    const dir = path.resolve(__dirname, '..', '..', 'reliability');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `${part}.json`), JSON.stringify({ cases: cases.length, faults: FAULTS.length, cells }, null, 1));
   });
 
-  for (const c of CASES) {
+  for (const c of cases) {
     describe(c.name, () => {
       for (const f of FAULTS) it(f.name, async () => runCell(c, f));
     });
@@ -180,7 +175,8 @@ describe('reliability matrix: every node × every fault', function () {
     assert.ok(nextOk, c.keepsWatching ? 'the watched job and the next one reach done after the fault' : 'the next message works');
     assert.deepStrictEqual(problems, [], `${c.name} × ${f.name}`);
   }
-});
+  });
+}
 
 /** A deep copy that keeps Buffers as Buffers (a file to upload, say). */
 function cloneMessage<T>(value: T): T {
