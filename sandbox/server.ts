@@ -1,6 +1,6 @@
 /**
  * The sandbox: one HTTP server on loopback that emulates the providers from
- * the seed documents, each under its own prefix (/planviewer, /postgreen,
+ * the providers' public documentation, each under its own prefix (/planviewer, /postgreen,
  * /probo, /delivergo, /arri). Used by `npm start`, the tests and the benchmarks.
  */
 import http, { IncomingMessage, ServerResponse } from 'http';
