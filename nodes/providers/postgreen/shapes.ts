@@ -50,8 +50,10 @@ export const DELIVERIES_ANSWER = listAnswer(delivery, ['deliveries', 'items']);
 
 /** `selectableOptions[packId][channelLabel][outputFileName][optionTypeId] = [optionId, ...]` */
 const selectable = s.record(s.record(s.record(s.record(s.array(s.id())))));
+// The guide shows `result.selectableOptions`; a result without it is not that answer
+// (an error in a 200, say). null is read as "nothing selectable".
 export const CHECK_OPTIONS_ANSWER = s.oneOf(
-  s.object({ result: s.object({ selectableOptions: s.maybe(selectable) }) }),
+  s.object({ result: s.object({ selectableOptions: s.nullable(selectable) }) }),
   s.object({ selectableOptions: selectable }),
 );
 

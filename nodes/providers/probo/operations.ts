@@ -58,6 +58,7 @@ const product: OperationSpec<ProboClient, { code: string; language?: string }> =
   name: 'product',
   call: 'GET /products/product/{code}',
   changes: false,
+  choice: { field: 'code', list: 'products' },
   label: { 'en-US': 'Product details', de: 'Produktdetails', nl: 'Productdetails', fr: 'Détails du produit' },
   description: {
     'en-US': 'One product with its option tree: what to choose before configure and price.',
@@ -66,10 +67,10 @@ const product: OperationSpec<ProboClient, { code: string; language?: string }> =
     fr: 'Un produit avec son arbre d\'options : ce qu\'il faut choisir avant de configurer et de calculer le prix.',
   },
   input: {
-    'en-US': 'A product code ("banner-510") or {code, language?}.',
-    de: 'Ein Produktcode ("banner-510") oder {code, language?}.',
-    nl: 'Een productcode ("banner-510") of {code, language?}.',
-    fr: 'Un code produit ("banner-510") ou {code, language?}.',
+    'en-US': 'A product code ("banner-510") or {code, language?}. The node\'s product code setting fills code when the payload has none.',
+    de: 'Ein Produktcode ("banner-510") oder {code, language?}. Die Produktcode-Einstellung des Nodes füllt code, wenn der Payload keinen hat.',
+    nl: 'Een productcode ("banner-510") of {code, language?}. De productcode-instelling van de node vult code aan als de payload er geen heeft.',
+    fr: 'Un code produit ("banner-510") ou {code, language?}. Le réglage code produit du nœud remplit code si le payload n\'en a pas.',
   },
   output: {
     'en-US': 'msg.payload: Probo\'s answer. msg.product: the product ({code, translations, article_group_name, options: [...]}).',
