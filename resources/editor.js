@@ -326,13 +326,17 @@
 
   // ---- live lists ---------------------------------------------------------
 
-  /** Suggestions for a free-text input (services, boxes, channels): typing stays allowed. */
+  /**
+   * Suggestions for a free-text input (services, boxes, channels): typing stays allowed.
+   * A typedInput hides the original input and shows its own, so the list goes on that one.
+   */
   function datalist(input, id, values) {
     var list = $('#' + id);
     if (!list.length) list = $('<datalist>').attr('id', id).appendTo('body');
     list.empty();
     values.forEach(function (v) { list.append($('<option>').val(v.value).text(v.label)); });
-    input.attr('list', id);
+    var shown = input.hasClass('red-ui-typedInput') ? input.nextAll('.red-ui-typedInput-container').first().find('input.red-ui-typedInput-input') : $();
+    (shown.length ? shown : input).attr('list', id);
   }
   /**
    * One of the account's live lists (`capabilities.choices` of its provider),

@@ -28,6 +28,33 @@ const EXAMPLES = ['planviewer-order-and-retrieve.json', 'planviewer-address-to-r
 const TAB = 'pva_tab';
 const INTENTIONS = 'pva_intentions';
 const PLANVIEWER_OPERATIONS = ['products', 'search', 'intentions', 'waiting', 'select', 'documents'];
+const PROBO_PRODUCT = 'lc_probo_product';
+const CREATE_JOB = 'lc_create_job';
+const CREATE_DELIVERY = 'lc_create_delivery';
+
+/** A tab with the other fields that take a provider's code: Probo product codes, PostGreen services, boxes, channels and options. */
+function liveChoiceFlows(sandboxUrl: string): FlowNode[] {
+  return [
+    { id: 'lc_tab', type: 'tab', label: 'test: live choices' },
+    { id: 'lc_probo', type: 'fulfillment-account', name: 'Probo sandbox', provider: 'probo', baseUrl: `${sandboxUrl}/probo`, timeout: 5000 },
+    { id: 'lc_postgreen', type: 'fulfillment-account', name: 'PostGreen sandbox', provider: 'postgreen', baseUrl: `${sandboxUrl}/postgreen`, timeout: 5000 },
+    { id: PROBO_PRODUCT, type: 'fulfillment-operation', z: 'lc_tab', x: 200, y: 60, account: 'lc_probo', operation: 'product', choice: 'banner-510', dedupeWindow: 86400, wires: [[]] },
+    { id: CREATE_JOB, type: 'fulfillment-create-job', z: 'lc_tab', x: 200, y: 140, account: 'lc_postgreen', mode: 'classic', service: 'SRV_LETTER', serviceType: 'str', box: '', boxType: 'str', wires: [[]] },
+    { id: CREATE_DELIVERY, type: 'fulfillment-create-delivery', z: 'lc_tab', x: 200, y: 220, account: 'lc_postgreen', channel: '', channelType: 'str', outputFile: 'MAIN', options: '{}', optionsType: 'json', wires: [[]] },
+  ];
+}
+
+/** The input a user types in: a typedInput hides the original and shows its own. */
+const shown = (input: string) => `${input}.red-ui-typedInput + .red-ui-typedInput-container input.red-ui-typedInput-input, ${input}:not(.red-ui-typedInput)`;
+
+/** The values of the datalist the input a user sees points at. */
+function suggestionsOf(p: Page, input: string): Promise<{ visible: boolean; values: string[] }> {
+  return p.evaluate((sel: string) => {
+    const el = $(sel).filter(':visible');
+    const list = el.attr('list');
+    return { visible: el.length === 1, values: list ? $('#' + list + ' option').map((_i: number, o: any) => $(o).val()).get() : [] };
+  }, shown(input));
+}
 
 interface FlowNode {
   id: string;
@@ -52,7 +79,7 @@ describe('operation node in the editor (chromium)', function () {
     sandbox = new Sandbox();
     await sandbox.start();
     const text = EXAMPLES.map((f) => fs.readFileSync(path.join(root, 'examples', f), 'utf8').split('http://127.0.0.1:1881').join(sandbox.url));
-    const flows = text.flatMap((t) => JSON.parse(t) as FlowNode[]);
+    const flows = [...text.flatMap((t) => JSON.parse(t) as FlowNode[]), ...liveChoiceFlows(sandbox.url)];
     const creds: Record<string, Record<string, string>> = {};
     for (const n of flows) if (n.type === 'fulfillment-account' && n.provider) creds[n.id] = SANDBOX_CREDENTIALS[n.provider];
     const userDir = makeUserDir(flows, creds);
@@ -172,6 +199,59 @@ describe('operation node in the editor (chromium)', function () {
     await page.waitForFunction(() => /Deploy the account/.test($('#fulfillment-operation-choice-hint').text()), null, { timeout: 15_000 });
     await closeDialog(page, kind, 'cancel');
     await page.evaluate(() => RED.nodes.remove('undeployed_acc'));
+    noBrowserErrors();
+  });
+
+  it('suggests the deployed Probo account\'s product codes for the operation "product" and still takes a typed code', async () => {
+    const kind = await openDialog(page, PROBO_PRODUCT);
+    await page.waitForFunction(() => /\d+ suggestions/.test($('#fulfillment-operation-choice-hint').text()), null, { timeout: 15_000 });
+    const view = await dialogView(page);
+    const offered = await suggestionsOf(page, '#node-input-choice');
+    assert.strictEqual(offered.visible, true);
+    assert.strictEqual(view.choiceVisible, true);
+    assert.strictEqual(view.choiceLabel, 'code');
+    assert.strictEqual(offered.values.length, 45, 'every page of the catalogue');
+    assert.ok(offered.values.includes('banner-510'));
+    assert.ok(sandbox.count('/probo/products', 'GET') >= 1, 'the list came from the provider, through the account');
+    await page.fill('#node-input-choice', 'my-own-product-code');
+    await closeDialog(page, kind, 'ok');
+    const saved = await page.evaluate((id: string) => ({ choice: RED.nodes.node(id).choice, valid: RED.nodes.node(id).valid }), PROBO_PRODUCT);
+    assert.deepStrictEqual(saved, { choice: 'my-own-product-code', valid: true });
+    noBrowserErrors();
+  });
+
+  it('create job suggests the deployed PostGreen account\'s services and boxes, and still takes typed ones', async () => {
+    const kind = await openDialog(page, CREATE_JOB);
+    await page.waitForFunction(() => $('#fulfillment-services-list option').length > 0 && $('#fulfillment-boxes-list option').length > 0, null, { timeout: 15_000 });
+    const services = await suggestionsOf(page, '#node-input-service');
+    const boxes = await suggestionsOf(page, '#node-input-box');
+    assert.deepStrictEqual(services, { visible: true, values: ['SRV_LETTER'] }, 'on the input the user types in');
+    assert.deepStrictEqual(boxes, { visible: true, values: ['BX101', 'BX102'] });
+    assert.ok(sandbox.count('/postgreen/authentication/authenticate') >= 1, 'the lists came from the provider\'s profile');
+    await page.fill(shown('#node-input-service'), 'SRV_TYPED_BY_HAND');
+    await page.fill(shown('#node-input-box'), 'BX999');
+    await closeDialog(page, kind, 'ok');
+    const saved = await page.evaluate((id: string) => ({ service: RED.nodes.node(id).service, box: RED.nodes.node(id).box, valid: RED.nodes.node(id).valid }), CREATE_JOB);
+    assert.deepStrictEqual(saved, { service: 'SRV_TYPED_BY_HAND', box: 'BX999', valid: true });
+    noBrowserErrors();
+  });
+
+  it('create delivery suggests channels and offers option values that go into the options JSON; typed values stay', async () => {
+    const kind = await openDialog(page, CREATE_DELIVERY);
+    await page.waitForFunction(() => $('#fulfillment-channels-list option').length > 0 && $('#fulfillment-option-pick-row').is(':visible'), null, { timeout: 15_000 });
+    const channels = await suggestionsOf(page, '#node-input-channel');
+    assert.deepStrictEqual(channels, { visible: true, values: ['LETTRE_RECOMMANDEE'] }, 'on the input the user types in');
+    const options = await page.evaluate(() => $('#fulfillment-option-pick option').map((_i: number, o: any) => ({ value: $(o).val(), text: $(o).text() })).get());
+    assert.ok(options.some((o: { value: string; text: string }) => o.value === 'print_mode:2SIDE' && /print_mode = 2SIDE \(id 77002\)/.test(o.text)), JSON.stringify(options.slice(0, 4)));
+    await page.selectOption('#fulfillment-option-pick', 'print_mode:2SIDE');
+    await page.selectOption('#fulfillment-option-pick', 'print_color:BW');
+    await page.selectOption('#fulfillment-option-pick', 'print_mode:1SIDE');
+    const json = await page.evaluate(() => $('#node-input-options').typedInput('value'));
+    assert.deepStrictEqual(JSON.parse(json), { print_mode: '1SIDE', print_color: 'BW' }, 'a picked value replaces its type\'s value');
+    await page.fill(shown('#node-input-channel'), 'MY_OWN_LABEL');
+    await closeDialog(page, kind, 'ok');
+    const saved = await page.evaluate((id: string) => ({ channel: RED.nodes.node(id).channel, options: RED.nodes.node(id).options, optionsType: RED.nodes.node(id).optionsType }), CREATE_DELIVERY);
+    assert.deepStrictEqual({ ...saved, options: JSON.parse(saved.options) }, { channel: 'MY_OWN_LABEL', options: { print_mode: '1SIDE', print_color: 'BW' }, optionsType: 'json' });
     noBrowserErrors();
   });
 
