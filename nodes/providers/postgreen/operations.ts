@@ -83,7 +83,7 @@ export const POSTGREEN_OPERATIONS: ReadonlyArray<OperationSpec<PostgreenClient>>
   }),
   op({
     name: 'options',
-    call: 'GET /options (and GET /options/type for the names)',
+    call: 'GET /options, GET /options/type',
     changes: false,
     label: { 'en-US': 'options', de: 'Optionen', nl: 'opties', fr: 'options' },
     description: {
