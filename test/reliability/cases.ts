@@ -117,6 +117,18 @@ export const CASES: FaultCase[] = [
     anySize: true,
   },
   {
+    // A read sent as POST: retried like any read, never guarded.
+    name: 'operation (search) · planviewer',
+    flow: (base) => [
+      { id: 'acc', type: 'fulfillment-account', provider: 'planviewer', baseUrl: base('planviewer'), timeout: 1000 },
+      { id: 'dut', type: 'fulfillment-operation', z: 'f1', account: 'acc', operation: 'search', wires: [['ok']] },
+    ],
+    credentials: PV,
+    message: async () => ({ payload: { postcode: '6512EX', housenumber: 2 } }),
+    route: '/planviewer/product_api/v1/search/structured',
+    method: 'POST',
+  },
+  {
     name: 'operation (select) · planviewer',
     flow: (base) => [
       { id: 'acc', type: 'fulfillment-account', provider: 'planviewer', baseUrl: base('planviewer'), timeout: 1000 },
