@@ -54,6 +54,17 @@ describe(`examples/${FILE} against the sandbox`, function () {
     assert.strictEqual(collect('pva_result').messages.length, 0);
   });
 
+  it('stops an address that is not found at the Catch node, saying so, before anything is ordered', async () => {
+    helper.getNode('pva_search')?.receive({ payload: { postcode: '1234AB', housenumber: 1 } });
+    const [msg] = await errors.wait(1);
+    const e = msg.error as { message: string; code: string; source: { id: string } };
+    assert.strictEqual(e.code, 'invalid_input');
+    assert.strictEqual(e.source.id, 'pva_intentions');
+    assert.match(e.message, /did the search find nothing\?/);
+    assert.strictEqual(sandbox.count('/planviewer/product_api/v1/intentions'), 0);
+    assert.strictEqual(sandbox.count('/planviewer/product_api/v1/jobs'), 0);
+  });
+
   it('fits the workspace: nodes inside 940 x 700, a comment says what to press, no seed wording', () => {
     const flow = readExample(FILE);
     const placed = flow.filter((n) => typeof n.x === 'number');

@@ -88,6 +88,11 @@ describe('Planviewer operations (operation node) against the sandbox', function 
       assert.deepStrictEqual(msg.locations, [DORPSWEG.uuid]);
     });
 
+    it('reads a house number written with its letter ("8a", as a form gives it) as number and suffix', async () => {
+      const msg = await run('search', { postcode: '9999 aa', housenumber: '8a' });
+      assert.deepStrictEqual(msg.locations, [DORPSWEG.uuid]);
+    });
+
     it('passes the documented body {entity, query} through as it is', async () => {
       const body = { entity: 'adres', query: { field: { fields: ['woonplaatsnaam'], query: 'Arnhem' } } };
       const msg = await run('search', body);
@@ -99,6 +104,8 @@ describe('Planviewer operations (operation node) against the sandbox', function 
       ['a postcode with a leading zero', { postcode: '0512EX', housenumber: 2 }, 'msg.payload.postcode'],
       ['no house number', { postcode: '6512EX' }, 'msg.payload.housenumber'],
       ['a suffix with a space', { postcode: '6512EX', housenumber: 2, suffix: 'a b' }, 'msg.payload.suffix'],
+      ['a house number with a letter and a suffix as well', { postcode: '9999AA', housenumber: '8a', suffix: 'a' }, 'msg.payload.housenumber'],
+      ['a house number that is not one', { postcode: '6512EX', housenumber: 'two' }, 'msg.payload.housenumber'],
       ['an unknown entity', { entity: 'gebouw', query: { field: { fields: ['x'], query: 'y' } } }, 'msg.payload.entity'],
       ['a query of no documented type', { entity: 'adres', query: { match: 'x' } }, 'msg.payload.query'],
     ];

@@ -88,6 +88,17 @@ describe('retrieve result of a JSON product (Planviewer) against the sandbox', f
       assert.strictEqual(e.code, 'malformed_response');
       assert.match(e.message, message);
     });
+
+    it(`refuses ${what} in file mode too, and leaves no file`, async () => {
+      sandbox.fault({ path: RETRIEVE, fault: { type: 'malformed', body, contentType } });
+      const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'pv-json-'));
+      const { out, errors } = await retrieve({ output: 'file', folder, folderType: 'str' });
+      assert.deepStrictEqual(out, []);
+      const e = errors[0].error as ErrorMsg;
+      assert.strictEqual(e.code, 'malformed_response');
+      assert.match(e.message, message);
+      assert.deepStrictEqual(fs.readdirSync(folder), [], 'an error page is not written as a result');
+    });
   }
 
   it('keeps what came back with a refused error body', async () => {

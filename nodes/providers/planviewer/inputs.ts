@@ -55,15 +55,20 @@ export function searchRequest(input: unknown): PlanviewerSearchRequest {
   const postcode = typeof input.postcode === 'string' ? input.postcode.replace(/\s+/g, '').toUpperCase() : undefined;
   if (!postcode || !POSTCODE.test(postcode)) throw bad(`${FIELD}.postcode`, `expected a Dutch postcode such as "6512EX", got ${preview(input.postcode)}`);
   const number = typeof input.housenumber === 'string' ? input.housenumber.trim() : input.housenumber;
-  const n = typeof number === 'number' ? number : typeof number === 'string' && /^\d+$/.test(number) ? Number(number) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > 99999) throw bad(`${FIELD}.housenumber`, `expected a house number such as 2, got ${preview(input.housenumber)}`);
+  const noSuffix = input.suffix === undefined || input.suffix === null || input.suffix === '';
+  // "8a" or "8-bis" as a form writes it: the number and its suffix, when no suffix is given apart.
+  const written = noSuffix && typeof number === 'string' ? /^(\d+)\s*-?\s*([A-Za-z0-9]{1,4})$/.exec(number) : null;
+  const digits = written ? written[1] : number;
+  const n = typeof digits === 'number' ? digits : typeof digits === 'string' && /^\d+$/.test(digits) ? Number(digits) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 99999) throw bad(`${FIELD}.housenumber`, `expected a house number such as 2 (a letter or addition goes in suffix), got ${preview(input.housenumber)}`);
   const must: PlanviewerQuery[] = [
     { field: { fields: ['postcode'], query: postcode } },
     { field: { method: 'match', fields: ['huisnummer'], query: String(n) } },
   ];
-  if (input.suffix !== undefined && input.suffix !== null && input.suffix !== '') {
-    const suffix = typeof input.suffix === 'string' ? input.suffix.trim() : '';
-    if (!/^[A-Za-z0-9]{1,4}$/.test(suffix)) throw bad(`${FIELD}.suffix`, `expected a house letter or addition such as "a" or "bis", got ${preview(input.suffix)}`);
+  const given = written ? written[2] : input.suffix;
+  if (given !== undefined && given !== null && given !== '') {
+    const suffix = typeof given === 'string' ? given.trim() : '';
+    if (!/^[A-Za-z0-9]{1,4}$/.test(suffix)) throw bad(`${FIELD}.suffix`, `expected a house letter or addition such as "a" or "bis", got ${preview(given)}`);
     // One letter is a house letter (huisletter); anything longer an addition (huisnummertoevoeging).
     const field = /^[A-Za-z]$/.test(suffix) ? 'huisletter' : 'huisnummertoevoeging';
     must.push({ field: { fields: [field], query: suffix } });

@@ -53,10 +53,10 @@ const search: Spec<PlanviewerSearchRequest> = {
     fr: 'Trouve des adresses (adres) ou des parcelles (perceel) pour une requête structurée. La réponse est triée par score, le meilleur d’abord ; un score ne compare que les résultats d’une même réponse.',
   },
   input: {
-    'en-US': 'The documented body {entity: "adres" | "perceel", query} (query of type bool, field or dis-max), or the shorthand {postcode, housenumber, suffix?}, which becomes a bool query on postcode, huisnummer and huisletter (one letter) or huisnummertoevoeging.',
-    de: 'Der dokumentierte Body {entity: "adres" | "perceel", query} (Abfrage vom Typ bool, field oder dis-max) oder die Kurzform {postcode, housenumber, suffix?}, die zu einer bool-Abfrage auf postcode, huisnummer und huisletter (ein Buchstabe) oder huisnummertoevoeging wird.',
-    nl: 'De gedocumenteerde body {entity: "adres" | "perceel", query} (zoekvraag van het type bool, field of dis-max), of de verkorte vorm {postcode, housenumber, suffix?}, die een bool-zoekvraag wordt op postcode, huisnummer en huisletter (één letter) of huisnummertoevoeging.',
-    fr: 'Le corps documenté {entity: "adres" | "perceel", query} (requête de type bool, field ou dis-max), ou la forme courte {postcode, housenumber, suffix?}, qui devient une requête bool sur postcode, huisnummer et huisletter (une lettre) ou huisnummertoevoeging.',
+    'en-US': 'The documented body {entity: "adres" | "perceel", query} (query of type bool, field or dis-max), or the shorthand {postcode, housenumber, suffix?}, which becomes a bool query on postcode, huisnummer and huisletter (one letter) or huisnummertoevoeging. A house number written with its letter ("8a") is read as number and suffix.',
+    de: 'Der dokumentierte Body {entity: "adres" | "perceel", query} (Abfrage vom Typ bool, field oder dis-max) oder die Kurzform {postcode, housenumber, suffix?}, die zu einer bool-Abfrage auf postcode, huisnummer und huisletter (ein Buchstabe) oder huisnummertoevoeging wird. Eine Hausnummer mit Buchstabe („8a“) wird als Nummer und Zusatz gelesen.',
+    nl: 'De gedocumenteerde body {entity: "adres" | "perceel", query} (zoekvraag van het type bool, field of dis-max), of de verkorte vorm {postcode, housenumber, suffix?}, die een bool-zoekvraag wordt op postcode, huisnummer en huisletter (één letter) of huisnummertoevoeging. Een huisnummer met letter ("8a") wordt gelezen als nummer en toevoeging.',
+    fr: 'Le corps documenté {entity: "adres" | "perceel", query} (requête de type bool, field ou dis-max), ou la forme courte {postcode, housenumber, suffix?}, qui devient une requête bool sur postcode, huisnummer et huisletter (une lettre) ou huisnummertoevoeging. Un numéro écrit avec sa lettre (« 8a ») est lu comme numéro et complément.',
   },
   output: {
     'en-US': 'msg.payload: [{score, uuid, title, properties}]. msg.locations: the location uuids, best score first.',
