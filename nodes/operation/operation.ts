@@ -46,13 +46,17 @@ export = function register(RED: NodeAPI): void {
       let result: ActionResult;
       if (op.info.changes) {
         const guard = guards(account);
+        // A key in msg is added to the request's identity, not put in its place: place order
+        // leaves its own key on the message, and the select or cancel that follows is another request.
         const explicitKey = explicitIdempotencyKey(msg, account.provider);
-        const key = explicitKey ?? (guard.enabled ? idempotencyKey(account.provider, { operation: name, input: prepared }) : undefined);
+        const key = guard.enabled ? idempotencyKey(account.provider, { operation: name, input: prepared, ...(explicitKey !== undefined ? { key: explicitKey } : {}) }) : undefined;
         result = await sendOnce(guard, key, account.provider, () => op.run(prepared), (r) => ({ state: 'placed', answer: r.payload }), {
           log: calls,
           operation: name,
           idOf: (r) => providerIdOf(r.fields) ?? providerIdOf(prepared),
           referenceOf: (r) => referenceOf(r.fields),
+        }).catch((e: unknown) => {
+          throw inWordsOf(name, e);
         });
         if (key) msg.idempotencyKey = key;
       } else {
@@ -113,6 +117,17 @@ function withChoice(payload: unknown, info: OperationInfo, value: string): unkno
   if (!isPlainObject(base) || base[info.choice.field] !== undefined) return payload;
   const values = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
   return { ...base, [info.choice.field]: info.choice.many ? values : values[0] };
+}
+
+/** The repeat guard speaks of orders; here the repeated request is an operation (select, cancel). */
+function inWordsOf(operation: string, e: unknown): unknown {
+  if (!(e instanceof FulfillmentError) || e.kind !== 'duplicate') return e;
+  e.message = e.message
+    .replace('this order was already placed', `this ${operation} was already sent`)
+    .replace('an earlier attempt of this order', `an earlier ${operation} of the same input`)
+    .replace('this order is being sent', `this ${operation} is being sent`)
+    .replace('to order it once more', 'to send it once more');
+  return e;
 }
 
 /** "3 found" for lists (the first listed field, else the answer), "sent" for changes. */

@@ -202,6 +202,24 @@ describe('operation node with any provider', function () {
     assert.match(String(first.idempotencyKey), /^[0-9a-f]{64}$/);
   });
 
+  it('adds msg.idempotencyKey to the request\'s identity: a key left by place order never makes another change a repeat', async () => {
+    await load({ operation: 'cancel' });
+    const out = collect('out');
+    const errors = collect('errors');
+    // Both messages carry the key an earlier place order left on them, as in a flow place order -> … -> cancel.
+    helper.getNode('op')?.receive({ payload: 'A-1', idempotencyKey: 'key-of-the-order' });
+    helper.getNode('op')?.receive({ payload: 'A-2', idempotencyKey: 'key-of-the-order' });
+    await out.wait(2);
+    helper.getNode('op')?.receive({ payload: 'A-1', idempotencyKey: 'key-of-the-order' });
+    const [dup] = await errors.wait(1);
+    assert.strictEqual((dup.error as { code: string }).code, 'duplicate');
+    assert.match((dup.error as { message: string }).message, /dummyops: this cancel was already sent \(.*\); not sent again\. Use a new msg\.idempotencyKey to send it once more/);
+    helper.getNode('op')?.receive({ payload: 'A-1', idempotencyKey: 'check done, send again' });
+    await out.wait(3);
+    assert.deepStrictEqual(counter.calls.map((c) => c.input), ['A-1', 'A-2', 'A-1']);
+    assert.notStrictEqual(out.messages[0].idempotencyKey, out.messages[1].idempotencyKey);
+  });
+
   it('never guards a read: the same echo twice runs twice', async () => {
     await load({ operation: 'echo' });
     const out = collect('out');
