@@ -88,6 +88,18 @@ describe('ProboClient against the sandbox', function () {
     }
   });
 
+  it('reads the reasons of a refusal whose errors are a newline-joined string or a list, as clients see Probo send them', async () => {
+    const reasons: string[] = [];
+    for (const errors of ['Product banner-510: option width is required\nDelivery 1: postal_code is required', ['Product banner-510: option width is required', 'Delivery 1: postal_code is required']]) {
+      sandbox.fault({ method: 'POST', path: '/probo/order', times: 1, fault: { type: 'status', status: 400, body: { errors } } });
+      const e = await client.placeOrder(order(`o-refused-${reasons.length}`)).then(() => undefined, (x: unknown) => x as FulfillmentError);
+      assert.strictEqual(e?.kind, 'http');
+      assert.strictEqual(e?.status, 400);
+      reasons.push(String(e?.providerMessage));
+    }
+    assert.deepStrictEqual(reasons, Array(2).fill('Product banner-510: option width is required; Delivery 1: postal_code is required'));
+  });
+
   it('refuses bad input before any request, naming the field', async () => {
     const cases: Array<[() => Promise<unknown>, RegExp]> = [
       [() => client.createUploader({ calculation_id: 1, callback_url: 'http://x.test/cb', language: 'dutch' }), /^request\.language: must be an ISO 639-1/],
