@@ -19,6 +19,7 @@ import { providerInfos } from '../../nodes/providers';
 import { ProviderInfo } from '../../nodes/core/descriptor';
 import { makeUserDir, startNodeRed, NodeRedProcess } from '../support/process';
 import { helpOutline } from '../support/help-outline';
+import { DEFAULT_MAX_RESPONSE_MB } from '../../nodes/runtime/account-settings';
 import { chromiumInstalled, CHROMIUM, launch, openEditor, openDialog, openNewConfig, closeDialog, screenshotDialog, showHelp, dialogTexts, EditorPage } from './editor';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -573,6 +574,8 @@ describe('editor in a real browser (chromium)', function () {
 
     it('"Test connection" on a new, undeployed account tests what the dialog holds', async () => {
       await openNewConfig(page, ACCOUNT);
+      // A new account starts with the runtime's own defaults (one fact, one place).
+      assert.deepStrictEqual(await page.evaluate(() => [$('#node-config-input-maxResponseMb').val(), $('#node-config-input-timeout').val()]), [String(DEFAULT_MAX_RESPONSE_MB), '30000']);
       const test = async () => {
         await page.evaluate(() => $('#fulfillment-account-test-result').text(''));
         await page.click('#fulfillment-account-test');

@@ -110,6 +110,9 @@ describe('ProboClient against the sandbox', function () {
       [() => client.placeOrder(order('o', { products: [{ ...PRODUCT, calculation_id: 5 }] })), /^order\.products\[0\]\.calculation_id: is not a field Probo takes/],
       [() => client.placeOrder({ products: [PRODUCT] } as unknown as ProboOrderRequest), /^order\.id/],
       [() => client.placeOrder(order('has space')), /^order\.id: may only contain letters, digits, _ and -/],
+      // Values some clients send; Probo's specification lists only test and production.
+      [() => client.placeOrder(order('o', { order_type: 'live' } as never)), /^order\.order_type: must be "test" or "production"/],
+      [() => client.placeOrder(order('o', { order_type: 'normal' } as never)), /^order\.order_type: must be "test" or "production"/],
       [() => client.placeOrder(order('o', { reference: '' })), /^order\.reference: is required/],
       [() => client.placeOrder(order('o', { deliveries: [] })), /^order\.deliveries: is required/],
       [() => client.placeOrder(order('o', { callback_urls: 'http://x.test' as unknown as string[] })), /^order\.callback_urls: must be an array/],
