@@ -184,7 +184,7 @@
 
   // ---- rows shared by the dialogs ----------------------------------------
 
-  // Inline widths: a typedInput takes its width from the input's style attribute.
+  // Inline widths: a typedInput, and the select Node-RED puts in place of a config node's input (with its two buttons), take their width from the input's style attribute.
   var WIDE = 'width:calc(100% - 150px)';
   var NUMBER = 'width:190px';
   function icon(name) { return '<i class="fa fa-' + name + '"></i> '; }
@@ -202,7 +202,7 @@
    */
   var ROWS = {
     account: function (el, prefix) {
-      return row(prefix + '-account', 'user-circle', shared('label.account'), '<input type="text" id="' + prefix + '-account">');
+      return row(prefix + '-account', 'user-circle', shared('label.account'), '<input type="text" id="' + prefix + '-account" style="' + WIDE + '">');
     },
     source: function (el, prefix) {
       return row(prefix + '-source', 'sign-in', shared('label.source'),

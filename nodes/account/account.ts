@@ -7,7 +7,7 @@ import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { AccountNode } from '../runtime/account-ref';
 import { createProvider, descriptorOf, descriptors, providerInfos, ProviderHandle } from '../providers';
 import { CredentialKey } from '../core/descriptor';
-import { settingsFrom } from '../runtime/account-settings';
+import { settingsFrom, DEFAULT_MAX_RESPONSE_MB } from '../runtime/account-settings';
 import { FulfillmentError } from '../core/errors';
 import { registerAccountAdmin } from './admin';
 import { registerChoicesRoute } from '../runtime/choices-route';
@@ -57,7 +57,11 @@ export = function register(RED: NodeAPI): void {
   RED.nodes.registerType('fulfillment-account', AccountNodeCtor, {
     credentials,
     // The editor draws the account dialog and checks every node's account from these.
-    settings: { fulfillmentAccountProviders: { value: providerInfos(), exportable: true } },
+    settings: {
+      fulfillmentAccountProviders: { value: providerInfos(), exportable: true },
+      // The runtime's default largest answer, so a new account in the editor gets the same one.
+      fulfillmentAccountMaxResponseMb: { value: DEFAULT_MAX_RESPONSE_MB, exportable: true },
+    },
   });
   registerAccountAdmin(RED);
   // The editors' live lists; also registered by the operation node (once per runtime).

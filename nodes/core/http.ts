@@ -483,7 +483,12 @@ export function extractMessage(body: unknown): string | undefined {
         if (inner) return inner;
       }
     }
-    if (Array.isArray(o.errors)) return extractMessage(o.errors);
+    // A list of reasons, or one string of them a line each (as Probo's refusals are seen): every reason, not the first.
+    if (typeof o.errors === 'string' && o.errors.trim()) return o.errors.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).join('; ').slice(0, 500);
+    if (Array.isArray(o.errors)) {
+      const reasons = o.errors.map((e) => extractMessage(e)).filter((m): m is string => m !== undefined);
+      return reasons.length > 0 ? reasons.join('; ').slice(0, 500) : undefined;
+    }
     if (Array.isArray(o.base)) return o.base.map(String).join('; ');
   }
   return undefined;

@@ -62,6 +62,8 @@ export interface DelivergoState {
   received: Array<{ method: string; format: 'json' | 'xml'; body: string }>;
   /** Format of every answer written (from the request's Accept). */
   answered: Array<'json' | 'xml'>;
+  /** The Authorization header of every Resale Unit call, as sent. */
+  authorizations: string[];
 }
 
 const SCHEMA: XmlSchema = xs.object({
@@ -162,7 +164,7 @@ function dateMs(value: unknown): number | undefined {
 }
 
 export function delivergoRoutes(router: Router, prefix: string): DelivergoState {
-  const state: DelivergoState = { customers: new Map(), nextId: 2, received: [], answered: [] };
+  const state: DelivergoState = { customers: new Map(), nextId: 2, received: [], answered: [], authorizations: [] };
   const path = `${prefix}/portal/:ns/api/Customer/:customer/ResaleUnits`;
 
   const store = (ctx: RouteContext): Map<number, StoredUnit> | undefined => {
@@ -176,6 +178,7 @@ export function delivergoRoutes(router: Router, prefix: string): DelivergoState 
   };
 
   const handler = (fn: (ctx: RouteContext, units: Map<number, StoredUnit>, who: string) => Promise<void> | void) => async (ctx: RouteContext) => {
+    state.authorizations.push(String(ctx.req.headers.authorization ?? ''));
     const who = user(ctx);
     if (!who) return fail(ctx, 401, 'Unauthorized');
     if (!GUID.test(ctx.params.customer) || ctx.params.customer === DELIVERGO_SANDBOX.missingCustomer) return fail(ctx, 404, `Customer ${ctx.params.customer} not found`);

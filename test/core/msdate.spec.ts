@@ -2,7 +2,7 @@ import assert from 'assert';
 import { escapeMsDatesInJson, isoToMsDate, msDateToIso, normalizeDate } from '../../nodes/core/msdate';
 
 describe('core/msdate: \\/Date(ms+zone)\\/ <-> ISO 8601', () => {
-  it('reads the seed example with its zone kept as an offset (the seed XML shows the same local time)', () => {
+  it('reads the documented example with its zone kept as an offset (the documented XML shows the same local time)', () => {
     assert.strictEqual(msDateToIso('/Date(1299686597893+0100)/'), '2011-03-09T17:03:17.893+01:00');
     assert.strictEqual(msDateToIso('\\/Date(1299686597893+0100)\\/'), '2011-03-09T17:03:17.893+01:00', 'the raw JSON spelling too');
     assert.ok(String(msDateToIso('/Date(1299686597893+0100)/')).startsWith('2011-03-09T17:03:17.893'));

@@ -5,7 +5,7 @@ const NS = 'http://delivergo.net/portal/api';
 const translation = xs.object({ LanguageToken: xs.string, Name: xs.string, Description: xs.string });
 const unit = xs.object({ Id: xs.number, Guid: xs.string, Creator: xs.string, Created: xs.string, Modifier: xs.string, Modified: xs.string, Active: xs.boolean, ResaleUnitTranslation: xs.list('ResaleUnitTranslation', translation) });
 
-const SEED = `<ResaleUnit xmlns="http://delivergo.net/portal/api">
+const DOCUMENTED = `<ResaleUnit xmlns="http://delivergo.net/portal/api">
   <Id>1</Id>
   <Guid>97c4a982-be25-41d4-b8c3-8a6d9b3ba86f</Guid>
   <Creator>1186f976-8aae-4929-b6f2-3ce99553e248</Creator>
@@ -23,8 +23,8 @@ const SEED = `<ResaleUnit xmlns="http://delivergo.net/portal/api">
 </ResaleUnit>`;
 
 describe('core/xml: schema-typed XML <-> objects', () => {
-  it('reads the seed example: typed by the schema, nil as null, the nested list as an array', () => {
-    const doc = parseXml(SEED.replace('<ResaleUnit xmlns', '<ResaleUnit xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns'));
+  it('reads the documented example: typed by the schema, nil as null, the nested list as an array', () => {
+    const doc = parseXml(DOCUMENTED.replace('<ResaleUnit xmlns', '<ResaleUnit xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns'));
     assert.strictEqual(doc.root, 'ResaleUnit');
     assert.deepStrictEqual(fromXml(doc.content, unit), {
       Id: 1,
@@ -46,7 +46,7 @@ describe('core/xml: schema-typed XML <-> objects', () => {
     assert.strictEqual(back.Active, false);
   });
 
-  it('writes the seed add example shape: namespace, schema order, nested list, escaping, nil', () => {
+  it('writes the shape of the documented add example: namespace, schema order, nested list, escaping, nil', () => {
     const xml = toXml('ResaleUnit', { ResaleUnitTranslation: [{ Description: 'A & <B>', Name: 'Name', LanguageToken: 'EN' }, { LanguageToken: 'DE', Name: 'Zwei' }], Active: false, Modifier: null }, unit, { namespace: NS });
     assert.match(xml, /^<\?xml version="1.0" encoding="utf-8"\?>\n<ResaleUnit xmlns="http:\/\/delivergo.net\/portal\/api" xmlns:xsi="http:\/\/www.w3.org\/2001\/XMLSchema-instance">/);
     assert.match(xml, /<Modifier xsi:nil="true"\/>\s*<Active>false<\/Active>\s*<ResaleUnitTranslation>\s*<ResaleUnitTranslation>\s*<LanguageToken>EN<\/LanguageToken>\s*<Name>Name<\/Name>\s*<Description>A &amp; &lt;B&gt;<\/Description>/);

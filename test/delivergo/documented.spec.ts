@@ -53,6 +53,20 @@ describe('delivergo resale units as documented, in a real runtime against the sa
     assert.deepStrictEqual(sandbox.delivergo.answered, ['json', 'json', 'xml', 'xml']);
   });
 
+  it('authenticates with HTTP Basic, the API key as user and the secret as password, exactly as the documentation\'s example shows', async () => {
+    await helper.load(allNodes(), [
+      { id: 'f1', type: 'tab' },
+      accountNode('acc', 'delivergo', sandbox.providerUrl('delivergo'), { portalNamespace: D.portalNamespace, customerGuid: D.customerGuid, format: 'json' }),
+      { id: 'ru', type: 'fulfillment-resale-unit', z: 'f1', account: 'acc', operation: 'list', wires: [['out']] },
+      { id: 'out', type: 'helper', z: 'f1' },
+      ...catchTo(),
+    ], { acc: { apiKey: '00D8DDFE-86BF-4913-A3A3-4F12FD252EA6', apiSecret: 'secret' } });
+    const out = collect('out');
+    helper.getNode('ru')?.receive({});
+    await out.wait(1);
+    assert.deepStrictEqual(sandbox.delivergo.authorizations, ['Basic MDBEOERERkUtODZCRi00OTEzLUEzQTMtNEYxMkZEMjUyRUE2OnNlY3JldA==']);
+  });
+
   it('reads dates in all three documented forms: \\/Date(ms+zone)\\/, ISO 8601 with and without offset', async () => {
     // As on the wire: WCF escapes the slashes, `"\/Date(…)\/"`.
     const body = '[{"Id":1,"Guid":"a","Created":"\\/Date(1299686597893+0100)\\/","Modified":"\\/Date(1299686597893)\\/"},'

@@ -8,7 +8,7 @@ import { delivergoCapabilities } from '../../nodes/providers/delivergo/capabilit
 const SECRET = 'dg-secret-9731';
 const CREDS = { acc: { apiKey: 'dg-key', apiSecret: SECRET } };
 const PATH = `/delivergo/portal/${D.portalNamespace}/api/Customer/${D.customerGuid}/ResaleUnits`;
-const SEED_UNIT = {
+const DOCUMENTED_UNIT = {
   Id: 1,
   Guid: D.exampleUnitGuid,
   CurrencyToken: 'EUR',
@@ -50,7 +50,7 @@ describe('delivergo resale unit node in a real runtime against the sandbox', fun
         const out = collect('out');
         helper.getNode('ru')?.receive({ payload: null });
         const [msg] = await out.wait(1);
-        assert.deepStrictEqual(msg.payload, [SEED_UNIT]);
+        assert.deepStrictEqual(msg.payload, [DOCUMENTED_UNIT]);
         assert.strictEqual(msg.count, 1);
         assert.strictEqual(msg.operation, 'list');
         assert.strictEqual(sandbox.count(PATH, 'GET'), 1);
@@ -146,7 +146,7 @@ describe('delivergo resale unit node in a real runtime against the sandbox', fun
     assert.deepStrictEqual(lists[0], lists[1]);
   });
 
-  it('reads a wrapped JSON list, the seed XML example and guid in lower case', async () => {
+  it('reads a wrapped JSON list, the documented XML example and guid in lower case', async () => {
     sandbox.fault({ method: 'GET', path: PATH, times: 1, fault: { type: 'malformed', contentType: 'application/json', body: JSON.stringify({ result: [{ guid: 'abc', Id: 5, Active: true, Created: '\\/Date(1299686597893+0100)\\/' }] }) } });
     await helper.load(allNodes(), flow('json', 'list'), CREDS);
     const out = collect('out');
@@ -154,8 +154,8 @@ describe('delivergo resale unit node in a real runtime against the sandbox', fun
     const [msg] = await out.wait(1);
     assert.deepStrictEqual(msg.payload, [{ Guid: 'abc', Id: 5, Active: true, Created: '2011-03-09T17:03:17.893+01:00' }]);
 
-    const seedXml = `<ResaleUnit xmlns="http://delivergo.net/portal/api" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><Id>1</Id><Guid>97c4a982-be25-41d4-b8c3-8a6d9b3ba86f</Guid><Created>2011-03-09T17:03:17.893</Created><Modifier xsi:nil="true" /><Active>true</Active><ResaleUnitTranslation><ResaleUnitTranslation><LanguageToken>DE</LanguageToken><Name>Name</Name></ResaleUnitTranslation></ResaleUnitTranslation></ResaleUnit>`;
-    sandbox.fault({ method: 'GET', path: PATH, times: 1, fault: { type: 'malformed', contentType: 'application/xml', body: seedXml } });
+    const documentedXml = `<ResaleUnit xmlns="http://delivergo.net/portal/api" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><Id>1</Id><Guid>97c4a982-be25-41d4-b8c3-8a6d9b3ba86f</Guid><Created>2011-03-09T17:03:17.893</Created><Modifier xsi:nil="true" /><Active>true</Active><ResaleUnitTranslation><ResaleUnitTranslation><LanguageToken>DE</LanguageToken><Name>Name</Name></ResaleUnitTranslation></ResaleUnitTranslation></ResaleUnit>`;
+    sandbox.fault({ method: 'GET', path: PATH, times: 1, fault: { type: 'malformed', contentType: 'application/xml', body: documentedXml } });
     helper.getNode('ru')?.receive({});
     const [, second] = await out.wait(2);
     assert.deepStrictEqual(second.payload, [{ Id: 1, Guid: '97c4a982-be25-41d4-b8c3-8a6d9b3ba86f', Created: '2011-03-09T17:03:17.893', Modifier: null, Active: true, ResaleUnitTranslation: [{ LanguageToken: 'DE', Name: 'Name' }] }]);

@@ -88,6 +88,18 @@ describe('ProboClient against the sandbox', function () {
     }
   });
 
+  it('reads the reasons of a refusal whose errors are a newline-joined string or a list, as clients see Probo send them', async () => {
+    const reasons: string[] = [];
+    for (const errors of ['Product banner-510: option width is required\nDelivery 1: postal_code is required', ['Product banner-510: option width is required', 'Delivery 1: postal_code is required']]) {
+      sandbox.fault({ method: 'POST', path: '/probo/order', times: 1, fault: { type: 'status', status: 400, body: { errors } } });
+      const e = await client.placeOrder(order(`o-refused-${reasons.length}`)).then(() => undefined, (x: unknown) => x as FulfillmentError);
+      assert.strictEqual(e?.kind, 'http');
+      assert.strictEqual(e?.status, 400);
+      reasons.push(String(e?.providerMessage));
+    }
+    assert.deepStrictEqual(reasons, Array(2).fill('Product banner-510: option width is required; Delivery 1: postal_code is required'));
+  });
+
   it('refuses bad input before any request, naming the field', async () => {
     const cases: Array<[() => Promise<unknown>, RegExp]> = [
       [() => client.createUploader({ calculation_id: 1, callback_url: 'http://x.test/cb', language: 'dutch' }), /^request\.language: must be an ISO 639-1/],
@@ -98,6 +110,9 @@ describe('ProboClient against the sandbox', function () {
       [() => client.placeOrder(order('o', { products: [{ ...PRODUCT, calculation_id: 5 }] })), /^order\.products\[0\]\.calculation_id: is not a field Probo takes/],
       [() => client.placeOrder({ products: [PRODUCT] } as unknown as ProboOrderRequest), /^order\.id/],
       [() => client.placeOrder(order('has space')), /^order\.id: may only contain letters, digits, _ and -/],
+      // Values some clients send; Probo's specification lists only test and production.
+      [() => client.placeOrder(order('o', { order_type: 'live' } as never)), /^order\.order_type: must be "test" or "production"/],
+      [() => client.placeOrder(order('o', { order_type: 'normal' } as never)), /^order\.order_type: must be "test" or "production"/],
       [() => client.placeOrder(order('o', { reference: '' })), /^order\.reference: is required/],
       [() => client.placeOrder(order('o', { deliveries: [] })), /^order\.deliveries: is required/],
       [() => client.placeOrder(order('o', { callback_urls: 'http://x.test' as unknown as string[] })), /^order\.callback_urls: must be an array/],
