@@ -14,6 +14,7 @@ import { Redactor } from './redact';
 import { DEFAULT_RETRY, RetryPolicy, backoffDelay, parseRetryAfter, sleep } from './retry';
 import { Shape, ShapeMismatch } from './shape';
 import { ACCEPTED_ENCODINGS, BodyError, BodyProblem, cutOffText, declaredLength, decodedBody, describeBodyProblem, readBody } from './body';
+import { releaseWritten } from './upload-file';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type QueryValue = string | number | boolean | undefined | ReadonlyArray<string | number>;
@@ -249,7 +250,7 @@ export class HttpClient {
       data,
       signal: spec.signal,
       // The redirect layer keeps a copy of every request body to replay it: an upload must not follow redirects.
-      ...(spec.form ? { maxRedirects: 0 } : {}),
+      ...(spec.form ? { maxRedirects: 0, transport: RELEASING_TRANSPORT } : {}),
     };
     this.requestCount++;
     return this.axios.request(config);
@@ -491,4 +492,29 @@ export function extractMessage(body: unknown): string | undefined {
     if (Array.isArray(o.base)) return o.base.map(String).join('; ');
   }
   return undefined;
+}
+
+/**
+ * Node's own request, whose writes give a file buffer back to its upload
+ * stream once the socket has written it (upload-file.ts); only for uploads,
+ * which never follow redirects.
+ */
+const RELEASING_TRANSPORT = {
+  request(options: http.RequestOptions, callback?: (res: http.IncomingMessage) => void): http.ClientRequest {
+    return releasingWrites(options.protocol === 'https:' ? https.request(options, callback) : http.request(options, callback));
+  },
+};
+
+function releasingWrites(req: http.ClientRequest): http.ClientRequest {
+  const write = req.write as (this: http.ClientRequest, chunk: unknown, ...rest: unknown[]) => boolean;
+  req.write = function (this: http.ClientRequest, chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
+    const given = typeof encoding === 'function' ? encoding : callback;
+    const done = (err?: Error | null): void => {
+      // After an error the chunk may still be referenced: leave it to the collector.
+      if (!err) releaseWritten(chunk);
+      if (typeof given === 'function') (given as (e?: Error | null) => void)(err);
+    };
+    return typeof encoding === 'string' ? write.call(this, chunk, encoding, done) : write.call(this, chunk, done);
+  } as typeof req.write;
+  return req;
 }

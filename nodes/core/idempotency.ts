@@ -98,13 +98,30 @@ export function ledgerClaims(storage: LedgerStorage, now: () => number = Date.no
   };
 }
 
+/** How a refusal names what was guarded: "this order was already placed … to order it once more". */
+export interface GuardWording {
+  /** "this order", "this delivery command". */
+  what: string;
+  /** "placed", "sent". */
+  done: string;
+  /** "order it once more". */
+  again: string;
+}
+
+export const ORDER_WORDING: GuardWording = { what: 'this order', done: 'placed', again: 'order it once more' };
+
 export class IdempotencyGuard {
   readonly store: ClaimStore;
   /** Claims this guard made and has not settled yet. */
   private readonly mine = new Map<string, LedgerEntry>();
 
   /** A `LedgerStorage` is wrapped in `ledgerClaims` (one Node-RED); a `ClaimStore` is used as it is. */
-  constructor(storage: LedgerStorage | ClaimStore, private readonly windowMs: number, private readonly now: () => number = Date.now) {
+  constructor(
+    storage: LedgerStorage | ClaimStore,
+    private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+    private readonly wording: GuardWording = ORDER_WORDING,
+  ) {
     this.store = isStore(storage) ? storage : ledgerClaims(storage, now);
   }
 
@@ -138,12 +155,13 @@ export class IdempotencyGuard {
   }
 
   private duplicate(provider: string, state: LedgerEntry['state'], earlier: LedgerEntry | undefined): FulfillmentError {
-    const what = state === 'placed' ? 'this order was already placed' : state === 'unknown' ? 'an earlier attempt of this order has an unknown outcome' : 'this order is being sent right now';
+    const w = this.wording;
+    const what = state === 'placed' ? `${w.what} was already ${w.done}` : state === 'unknown' ? `an earlier attempt of ${w.what} has an unknown outcome` : `${w.what} is being sent right now`;
     return new FulfillmentError({
       provider,
       kind: 'duplicate',
       providerCode: state,
-      message: `${provider}: ${what} (${new Date(earlier?.at ?? this.now()).toISOString()}); not sent again. Use a new msg.idempotencyKey to order it once more`,
+      message: `${provider}: ${what} (${new Date(earlier?.at ?? this.now()).toISOString()}); not sent again. Use a new msg.idempotencyKey to ${w.again}`,
       response: earlier?.answer,
     });
   }

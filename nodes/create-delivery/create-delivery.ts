@@ -1,17 +1,17 @@
 /**
  * fulfillment-create-delivery (PostGreen): CheckOptions, option names -> ids,
  * then POST /deliveries/commands once. Everything is checked before the
- * command is sent. With a shared state on the account (several instances
- * running this flow), the same command is sent once across all of them.
+ * command is sent, and the repeat guard refuses the same delivery again
+ * before anything is sent (in Redis across instances with a shared state).
  */
 import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { onInput } from '../runtime/input';
 import { accountOf, clientFor } from '../runtime/account-ref';
 import type { PostgreenClient } from '../providers/postgreen/client';
 import { evaluate, loadRequest, numberSetting } from '../runtime/props';
-import { sharedRepeatGuards } from '../runtime/shared-state';
-import { explicitIdempotencyKey, sendOnce, sendRecorded } from '../runtime/send-once';
-import { idempotencyKey } from '../core/idempotency';
+import { repeatGuards } from '../runtime/shared-state';
+import { explicitIdempotencyKey, prepareThenSendOnce } from '../runtime/send-once';
+import { GuardWording, idempotencyKey } from '../core/idempotency';
 import { busy, clock, markAccount, ok, statusTexts } from '../runtime/status';
 import { invalidInput } from '../core/errors';
 import { assertNoPollution, isPlainObject } from '../core/validate';
@@ -20,20 +20,26 @@ import { epochMs, planDelivery } from '../providers/postgreen/delivery';
 import { PostgreenId } from '../providers/postgreen/types';
 import { activity, providerIdOf } from '../runtime/activity';
 
+const WORDING: GuardWording = { what: 'this delivery command', done: 'sent', again: 'send it once more' };
+
 export = function register(RED: NodeAPI): void {
   function CreateDeliveryNode(this: Node, def: NodeDef): void {
     RED.nodes.createNode(this, def);
     const node = this;
     const say = statusTexts(RED, node, 'create-delivery');
     markAccount(RED, node, def.account);
-    const guards = sharedRepeatGuards(RED, node, numberSetting(RED, node, def, 'dedupeWindow', 3600, 0) * 1000);
-    const calls = activity.callLog(node, typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined);
+    // An hour, as create job (which usually comes just before): retries, replays and double clicks fall
+    // inside it, while the job id in the key keeps any other job's delivery apart.
+    const windowMs = numberSetting(RED, node, def, 'dedupeWindow', 3600, 0) * 1000;
+    const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
+    const guards = repeatGuards(RED, node, { windowMs, contextStore: store, ledgerPrefix: 'delivery_', wording: WORDING });
+    const calls = activity.callLog(node, store);
 
     onInput(node, async (msg, send) => {
       await loadRequest(RED, node, def, msg);
       const client = clientFor<PostgreenClient>(RED, def.account, node.type, 'create deliveries');
       const guard = guards(accountOf(RED, def.account));
-      const explicitKey = guard ? explicitIdempotencyKey(msg, 'postgreen') : undefined;
+      const explicitKey = explicitIdempotencyKey(msg, 'postgreen');
       const p = isPlainObject(msg.payload) ? msg.payload : {};
       assertNoPollution(msg.payload, 'msg.payload');
       const [jobId] = jobIdsFrom(isPlainObject(msg.payload) ? (msg.payload.jobId ?? msg.jobId) : msg.payload ?? msg.jobId, 'msg.payload.jobId');
@@ -53,19 +59,29 @@ export = function register(RED: NodeAPI): void {
       if (expectedPostDate !== undefined && expectedPostDate <= Date.now()) {
         throw invalidInput('expectedPostDate', `must be in the future (got ${new Date(expectedPostDate).toISOString()})`, 'postgreen');
       }
+      const input = { jobId, options, channel: channel || undefined, outputFile, packGroupIds: packGroupIds as PostgreenId[] | undefined, expectedPostDate };
+      // From what the message asks for, so the same delivery is refused before CheckOptions is even asked.
+      const key = explicitKey ?? (guard.enabled ? idempotencyKey('postgreen', { delivery: input }) : undefined);
       node.status(busy(say('checking')));
-      const [selectable, lookup, profile] = await Promise.all([client.checkOptions(jobId), client.optionLookup(), client.profile()]);
-      const command = planDelivery({ jobId, options, channel: channel || undefined, outputFile, packGroupIds: packGroupIds as PostgreenId[] | undefined, expectedPostDate }, selectable, lookup, profile);
-      node.status(busy(say('creating')));
-      const key = guard?.enabled ? (explicitKey ?? idempotencyKey('postgreen', { delivery: command })) : undefined;
-      const recording = { log: calls, operation: 'create delivery', idOf: (d: unknown) => providerIdOf(d) ?? String(jobId) };
-      msg.payload = guard
-        ? await sendOnce(guard, key, 'postgreen', () => client.createDeliveryCommand(command), (answer) => ({ state: 'placed', answer }), recording)
-        : await sendRecorded('postgreen', () => client.createDeliveryCommand(command), recording);
+      const { prepared, result } = await prepareThenSendOnce(
+        guard,
+        key,
+        'postgreen',
+        async () => {
+          const [selectable, lookup, profile] = await Promise.all([client.checkOptions(jobId), client.optionLookup(), client.profile()]);
+          const command = planDelivery(input, selectable, lookup, profile);
+          node.status(busy(say('creating')));
+          return { selectable, command };
+        },
+        ({ command }) => client.createDeliveryCommand(command),
+        (answer) => ({ state: 'placed', answer }),
+        { log: calls, operation: 'create delivery', idOf: (d) => providerIdOf(d) ?? String(jobId) },
+      );
+      msg.payload = result;
       if (key) msg.idempotencyKey = key;
       msg.jobId = jobId;
-      msg.deliveryCommand = command;
-      msg.selectableOptions = selectable;
+      msg.deliveryCommand = prepared.command;
+      msg.selectableOptions = prepared.selectable;
       node.status(ok(say('created', { time: clock() })));
       send(msg);
     });

@@ -1,23 +1,34 @@
 /**
  * fulfillment-resale-unit: list / add / update / delete delivergo Resale
  * Units. msg.payload in and out is the same object whatever the account's wire
- * format (JSON or XML); checked before anything is sent. With a shared
- * state on the account (several instances running this flow), the same
- * add / update / delete is sent once across all of them.
+ * format (JSON or XML); checked before anything is sent. The repeat guard
+ * refuses the same add / update / delete within its window (in Redis across
+ * instances with a shared state); list is a read and is not guarded.
  */
 import { NodeAPI, Node, NodeDef } from '../runtime/red';
 import { onInput } from '../runtime/input';
 import { accountOf, clientFor } from '../runtime/account-ref';
 import { busy, clock, markAccount, ok, statusTexts } from '../runtime/status';
 import { loadRequest, numberSetting } from '../runtime/props';
-import { sharedRepeatGuards } from '../runtime/shared-state';
+import { repeatGuards } from '../runtime/shared-state';
 import { explicitIdempotencyKey, sendOnce } from '../runtime/send-once';
-import { idempotencyKey } from '../core/idempotency';
+import { GuardWording, idempotencyKey } from '../core/idempotency';
+import { activity, providerIdOf } from '../runtime/activity';
 import { invalidInput } from '../core/errors';
 import { assertNoPollution } from '../core/validate';
 import { DelivergoClient } from '../providers/delivergo/client';
 import { checkAdd, checkDelete, checkUpdate } from '../providers/delivergo/validate';
 import { RESALE_UNIT_OPERATIONS, ResaleUnitOperation } from '../providers/delivergo/types';
+
+const WORDING: GuardWording = { what: 'this resale unit change', done: 'sent', again: 'send it once more' };
+
+/** The unit's first name, so the sidebar's list says which unit a call was about. */
+function unitName(unit: unknown): string | undefined {
+  const translations = unit && typeof unit === 'object' ? (unit as { ResaleUnitTranslation?: unknown }).ResaleUnitTranslation : undefined;
+  const first: unknown = Array.isArray(translations) ? translations[0] : undefined;
+  const name = first && typeof first === 'object' ? (first as { Name?: unknown }).Name : undefined;
+  return typeof name === 'string' && name !== '' ? name.slice(0, 200) : undefined;
+}
 
 function isOperation(value: unknown): value is ResaleUnitOperation {
   return typeof value === 'string' && (RESALE_UNIT_OPERATIONS as readonly string[]).includes(value);
@@ -30,8 +41,12 @@ export = function register(RED: NodeAPI): void {
     const fixed = isOperation(def.operation) ? def.operation : undefined;
     const say = statusTexts(RED, node, 'resale-unit');
     markAccount(RED, node, def.account);
-    // Short by default: the same edit made again later (a price set back) is meant.
-    const guards = sharedRepeatGuards(RED, node, numberSetting(RED, node, def, 'dedupeWindow', 60, 0) * 1000);
+    // Ten minutes: long enough for a flow's retries after a timeout and a replayed message, short
+    // enough that setting a unit back later (Active again) is not refused as a repeat.
+    const windowMs = numberSetting(RED, node, def, 'dedupeWindow', 600, 0) * 1000;
+    const store = typeof def.contextStore === 'string' && def.contextStore !== '' ? def.contextStore : undefined;
+    const guards = repeatGuards(RED, node, { windowMs, contextStore: store, ledgerPrefix: 'unit_', wording: WORDING });
+    const calls = activity.callLog(node, store);
 
     onInput(node, async (msg, send) => {
       await loadRequest(RED, node, def, msg);
@@ -43,12 +58,17 @@ export = function register(RED: NodeAPI): void {
       assertNoPollution(msg.payload, 'msg.payload');
       const guard = operation === 'list' ? undefined : guards(accountOf(RED, def.account));
       const explicitKey = guard ? explicitIdempotencyKey(msg, 'delivergo') : undefined;
-      // Sent once across instances when the account has a shared state; as before otherwise.
-      const once = <T>(body: unknown, send: () => Promise<T>): Promise<T> => {
+      const once = async <T>(body: unknown, send: () => Promise<T>): Promise<T> => {
         if (!guard) return send();
-        const key = guard.enabled ? (explicitKey ?? idempotencyKey('delivergo', { operation, body })) : undefined;
+        const key = explicitKey ?? (guard.enabled ? idempotencyKey('delivergo', { operation, body }) : undefined);
+        const result = await sendOnce(guard, key, 'delivergo', send, (answer) => ({ state: 'placed', answer }), {
+          log: calls,
+          operation: `${operation} resale unit`,
+          idOf: (unit) => providerIdOf(unit) ?? providerIdOf(body),
+          referenceOf: (unit) => unitName(unit) ?? unitName(body),
+        });
         if (key) msg.idempotencyKey = key;
-        return sendOnce(guard, key, 'delivergo', send, (answer) => ({ state: 'placed', answer }));
+        return result;
       };
       node.status(busy(say('working', { operation })));
       switch (operation) {

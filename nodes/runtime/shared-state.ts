@@ -7,7 +7,7 @@
  */
 import { ClaimStore, Coordination, RankStore, SeenStore } from '../core/coordination';
 import { FulfillmentError } from '../core/errors';
-import { IdempotencyGuard } from '../core/idempotency';
+import { GuardWording, IdempotencyGuard } from '../core/idempotency';
 import { AccountNode } from './account-ref';
 import { contextLedger } from './ledger-store';
 import { Node, NodeAPI } from './red';
@@ -35,13 +35,13 @@ export function coordinationOf(RED: NodeAPI, account: AccountNode): Coordination
 }
 
 /** One guard per coordination: the node's context, or each shared state it has used since the deploy. */
-function guardCache(node: Node, windowMs: number): (coordination: Coordination) => IdempotencyGuard {
+function guardCache(node: Node, windowMs: number, wording?: GuardWording): (coordination: Coordination) => IdempotencyGuard {
   const shared = new WeakMap<Coordination, IdempotencyGuard>();
   return (coordination) => {
     let guard = shared.get(coordination);
     if (!guard) {
       const store: ClaimStore = coordination.claims(node.id);
-      guard = new IdempotencyGuard(store, windowMs);
+      guard = new IdempotencyGuard(store, windowMs, undefined, wording);
       shared.set(coordination, guard);
     }
     return guard;
@@ -49,35 +49,22 @@ function guardCache(node: Node, windowMs: number): (coordination: Coordination) 
 }
 
 /**
- * The repeat guard of a node that creates things, for the account at hand:
- * claims in Redis when the account has a shared state, in the node's context
- * otherwise.
+ * The repeat guard of a node that creates or changes things, for the account
+ * at hand: claims in Redis when the account has a shared state, in the node's
+ * context otherwise. `wording` names what a refusal is about (default: an order).
  */
 export function repeatGuards(
   RED: NodeAPI,
   node: Node,
-  opts: { windowMs: number; contextStore?: string; ledgerPrefix?: string },
+  opts: { windowMs: number; contextStore?: string; ledgerPrefix?: string; wording?: GuardWording },
 ): (account: AccountNode) => IdempotencyGuard {
   let local: IdempotencyGuard | undefined;
-  const sharedGuard = guardCache(node, opts.windowMs);
+  const sharedGuard = guardCache(node, opts.windowMs, opts.wording);
   return (account) => {
     const coordination = coordinationOf(RED, account);
     if (coordination) return sharedGuard(coordination);
-    local ??= new IdempotencyGuard(contextLedger(node, opts.contextStore, opts.ledgerPrefix), opts.windowMs);
+    local ??= new IdempotencyGuard(contextLedger(node, opts.contextStore, opts.ledgerPrefix), opts.windowMs, undefined, opts.wording);
     return local;
-  };
-}
-
-/**
- * A repeat guard only when the account has a shared state: for creating calls
- * that had none with one Node-RED (create delivery, resale units), where two
- * instances running the same flow would otherwise both send.
- */
-export function sharedRepeatGuards(RED: NodeAPI, node: Node, windowMs: number): (account: AccountNode) => IdempotencyGuard | undefined {
-  const sharedGuard = guardCache(node, windowMs);
-  return (account) => {
-    const coordination = coordinationOf(RED, account);
-    return coordination ? sharedGuard(coordination) : undefined;
   };
 }
 

@@ -204,6 +204,67 @@ describe('delivergo resale unit node in a real runtime against the sandbox', fun
     assert.strictEqual(units.size, 2, 'the sandbox did add it');
   });
 
+  it('refuses the same add, update or delete again within the repeat guard (no shared state needed), before anything is sent; list is never refused', async () => {
+    await helper.load(allNodes(), flow('json'), CREDS);
+    const out = collect('out');
+    const errors = collect('errors');
+    const ru = helper.getNode('ru');
+    const unit = { Active: false, ResaleUnitTranslation: [{ LanguageToken: 'EN', Name: 'Poster shop', Description: 'A2' }] };
+    ru?.receive({ operation: 'add', payload: unit });
+    const [added] = await out.wait(1);
+    assert.match(String(added.idempotencyKey), /^[0-9a-f]{64}$/);
+    ru?.receive({ operation: 'add', payload: { ...unit } });
+    const [dup] = await errors.wait(1);
+    const err = dup.error as { code: string; message: string; cause: { response: unknown } };
+    assert.strictEqual(err.code, 'duplicate');
+    assert.match(err.message, /delivergo: this resale unit change was already sent .*Use a new msg\.idempotencyKey to send it once more/);
+    assert.deepStrictEqual(err.cause.response, added.payload, 'the first answer');
+    assert.strictEqual(sandbox.count(PATH, 'PUT'), 1, 'not sent again');
+    ru?.receive({ operation: 'add', payload: unit, idempotencyKey: 'a second poster shop' });
+    await out.wait(2);
+    assert.strictEqual(sandbox.count(PATH, 'PUT'), 2, 'a new key adds it once more');
+
+    const id = (added.payload as { Id: number }).Id;
+    const change = { Id: id, Active: true, ResaleUnitTranslation: unit.ResaleUnitTranslation };
+    ru?.receive({ operation: 'update', payload: change });
+    await out.wait(3);
+    ru?.receive({ operation: 'update', payload: change });
+    ru?.receive({ operation: 'update', payload: { ...change, Active: false } });
+    await out.wait(4);
+    ru?.receive({ operation: 'delete', payload: id });
+    await out.wait(5);
+    ru?.receive({ operation: 'delete', payload: { Id: id } });
+    ru?.receive({ operation: 'list' });
+    ru?.receive({ operation: 'list' });
+    await out.wait(7);
+    const refused = await errors.wait(3);
+    assert.deepStrictEqual(refused.map((m) => (m.error as { code: string }).code), ['duplicate', 'duplicate', 'duplicate']);
+    assert.deepStrictEqual([sandbox.count(PATH, 'POST'), sandbox.count(PATH, 'DELETE'), sandbox.count(PATH, 'GET')], [2, 1, 2], 'the other change and both lists went out; the repeats did not');
+  });
+
+  it('keeps the guard after an add whose outcome is unknown, and sends again when the repeat guard is 0', async () => {
+    sandbox.fault({ method: 'PUT', path: PATH, times: 1, fault: { type: 'reset-after' } });
+    await helper.load(allNodes(), flow('xml', 'add'), CREDS);
+    const errors = collect('errors');
+    const unit = { Active: true, ResaleUnitTranslation: [{ LanguageToken: 'EN', Name: 'Shop' }] };
+    helper.getNode('ru')?.receive({ payload: unit });
+    const [first] = await errors.wait(1);
+    assert.strictEqual((first.error as { code: string }).code, 'outcome_unknown');
+    helper.getNode('ru')?.receive({ payload: unit });
+    const [, second] = await errors.wait(2);
+    assert.strictEqual((second.error as { code: string }).code, 'duplicate');
+    assert.match((second.error as { message: string }).message, /an earlier attempt of this resale unit change has an unknown outcome/);
+    assert.strictEqual(sandbox.count(PATH, 'PUT'), 1);
+    await helper.unload();
+
+    await helper.load(allNodes(), flow('json', 'add').map((n) => (n.id === 'ru' ? { ...n, dedupeWindow: 0 } : n)), CREDS);
+    const out = collect('out');
+    helper.getNode('ru')?.receive({ payload: unit });
+    helper.getNode('ru')?.receive({ payload: unit });
+    await out.wait(2);
+    assert.strictEqual(sandbox.count(PATH, 'PUT'), 3, 'off: each message is sent');
+  });
+
   it('refuses an account of another provider', async () => {
     await helper.load(allNodes(), [
       { id: 'f1', type: 'tab' },

@@ -11,6 +11,9 @@ import { AddressInfo } from 'net';
 import { helper, allNodes, collect, accountNode, catchTo, delay } from '../support/red';
 import { Sandbox } from '../../sandbox/server';
 import { PLANVIEWER_TEST_UUIDS as T } from '../../sandbox/providers/planviewer';
+import { DELIVERGO_SANDBOX as DELIVERGO } from '../../sandbox/providers/delivergo';
+import { samplePdf } from '../../sandbox/pdf';
+import { PostgreenClient } from '../../nodes/providers/postgreen/client';
 import { CallbackRow, CallRow, InFlightRow, ListPage, Summary } from '../../nodes/runtime/activity';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -249,6 +252,49 @@ describe('operations sidebar: activity registry and admin endpoints', function (
     const calls = await until('the order and its cancel', () => list<CallRow>('placed'), (p) => p.total === 2);
     assert.deepStrictEqual(calls.rows.map((r) => [r.operation, r.state, r.providerId, r.node]), [['cancel', 'placed', 'web-77', 'canceller'], ['place order', 'placed', 'web-77', 'order']]);
     assert.strictEqual(calls.rows[1].reference, 'shop 77');
+  });
+
+  it('lists delivery commands and resale unit changes as placed calls; a refused repeat is not listed', async () => {
+    const customer = DELIVERGO.customerGuid;
+    await helper.load(nodes(), [
+      { id: 'f1', type: 'tab' },
+      accountNode('pg', 'postgreen', sandbox.providerUrl('postgreen')),
+      accountNode('dg', 'delivergo', sandbox.providerUrl('delivergo'), { portalNamespace: DELIVERGO.portalNamespace, customerGuid: customer, format: 'json' }),
+      { id: 'delivery', type: 'fulfillment-create-delivery', z: 'f1', name: 'post letters', account: 'pg', channel: '', channelType: 'str', outputFile: 'MAIN', options: '{}', optionsType: 'json', wires: [['done']] },
+      { id: 'units', type: 'fulfillment-resale-unit', z: 'f1', account: 'dg', operation: 'msg', wires: [['done']] },
+      { id: 'done', type: 'helper', z: 'f1' },
+      ...catchTo(),
+    ], { pg: { username: 'pg-activity', password: 'pg-secret-activity' }, dg: { apiKey: 'dg-activity', apiSecret: 'dg-secret-activity' } });
+    const done = collect('done');
+    const errors = collect('errors');
+    const client = new PostgreenClient({ baseUrl: sandbox.providerUrl('postgreen'), login: 'setup', password: 'setup-password' });
+    const job = await client.createJob({ jobName: 'activity', serviceId: 'SRV_LETTER', autocreateDeliveryCommand: false, files: [{ box: 'BX101', filename: 'a.pdf', data: samplePdf(['activity']) }] }).finally(() => client.close());
+    helper.getNode('delivery')?.receive({ payload: job.jobId });
+    await done.wait(1);
+    helper.getNode('delivery')?.receive({ payload: job.jobId });
+    const unit = { Active: true, ResaleUnitTranslation: [{ LanguageToken: 'EN', Name: 'Poster shop' }] };
+    helper.getNode('units')?.receive({ operation: 'add', payload: unit });
+    const [, added] = await done.wait(2);
+    const id = (added.payload as { Id: number }).Id;
+    helper.getNode('units')?.receive({ operation: 'add', payload: unit });
+    helper.getNode('units')?.receive({ operation: 'update', payload: { ...unit, Id: id, Active: false } });
+    await done.wait(3);
+    helper.getNode('units')?.receive({ operation: 'delete', payload: id });
+    helper.getNode('units')?.receive({ operation: 'list' });
+    await done.wait(5);
+    assert.deepStrictEqual((await errors.wait(2)).map((m) => (m.error as { code: string }).code), ['duplicate', 'duplicate']);
+    const calls = await until('the delivery and the three changes', () => list<CallRow>('placed'), (p) => p.total >= 4);
+    assert.deepStrictEqual(
+      calls.rows.map((r) => [r.provider, r.operation, r.state, r.providerId, r.reference, r.node]).reverse(),
+      [
+        ['postgreen', 'create delivery', 'placed', job.jobId, undefined, 'delivery'],
+        ['delivergo', 'add resale unit', 'placed', String(id), 'Poster shop', 'units'],
+        ['delivergo', 'update resale unit', 'placed', String(id), 'Poster shop', 'units'],
+        ['delivergo', 'delete resale unit', 'placed', String(id), 'Poster shop', 'units'],
+      ],
+    );
+    assert.strictEqual(calls.total, 4, 'the refused repeats and the list are not calls');
+    assert.ok(calls.rows.every((r) => typeof r.idempotencyKey === 'string'), 'each with the key it was recorded under');
   });
 
   it('lists each callback event once with its repeats counted, and every refusal; never the secret', async () => {

@@ -182,7 +182,7 @@ describe('nodes with a shared state (Redis) in a real runtime', function () {
     assert.deepStrictEqual(events.messages.map((m) => (m.uploader as { id: number }).id), [1, 2], 'each event once');
   });
 
-  it('sends the same resale unit once with a shared state (no guard without one, as before)', async () => {
+  it('sends the same resale unit once with a shared state (the guard lives in Redis)', async () => {
     await load();
     const units = collect('units');
     const errors = collect('errors');

@@ -220,6 +220,70 @@ describe('PostGreen nodes in a real runtime against the sandbox', function () {
     assert.strictEqual(sandbox.count('/postgreen/jobs', 'POST'), 3, 'never sent again');
   });
 
+  it('refuses the same delivery command again (no shared state needed), before CheckOptions is asked; after an unknown outcome too', async () => {
+    await helper.load(allNodes(), flow({ chain: false }), CREDS);
+    const created = collect('created');
+    const delivered = collect('delivered');
+    const errors = collect('errors');
+    const checks = (): number => sandbox.count('/postgreen/deliveries/CheckOptions', 'POST');
+    const commands = (): number => sandbox.count('/postgreen/deliveries/commands', 'POST');
+    helper.getNode('createJob')?.receive({ payload: PDF });
+    const [c] = await created.wait(1);
+    const jobId = c.jobId as string;
+    helper.getNode('delivery')?.receive({ payload: { jobId, options: { print_mode: '2SIDE' } } });
+    const [d] = await delivered.wait(1);
+    assert.match(String(d.idempotencyKey), /^[0-9a-f]{64}$/, 'the key it was recorded under');
+    const [checked, sent] = [checks(), commands()];
+    assert.strictEqual(sent, 1);
+
+    // The same delivery again (an inject clicked twice, a retry): refused with the first answer, nothing sent.
+    helper.getNode('delivery')?.receive({ payload: { jobId, options: { print_mode: '2SIDE' } } });
+    const [e] = await errors.wait(1);
+    const err = e.error as ErrorMsg;
+    assert.strictEqual(err.code, 'duplicate');
+    assert.match(err.message, /this delivery command was already sent .*Use a new msg\.idempotencyKey to send it once more/);
+    assert.deepStrictEqual(err.cause.response, d.payload);
+    assert.deepStrictEqual([checks(), commands()], [checked, sent], 'not even CheckOptions was asked');
+
+    // Other settings are another delivery; a new msg.idempotencyKey lets the same one through (here PostGreen offers nothing left to deliver).
+    helper.getNode('delivery')?.receive({ payload: { jobId, options: { print_mode: '2SIDE' } }, idempotencyKey: 'deliver again' });
+    const [, again] = await errors.wait(2);
+    assert.notStrictEqual((again.error as ErrorMsg).code, 'duplicate');
+    assert.strictEqual(checks(), checked + 1, 'asked the provider');
+
+    // A command whose connection dropped after PostGreen handled it: outcome unknown, and the guard keeps it.
+    helper.getNode('createJob')?.receive({ payload: samplePdf(['another letter']) });
+    const [, c2] = await created.wait(2);
+    sandbox.fault({ method: 'POST', path: '/postgreen/deliveries/commands', fault: { type: 'reset-after' }, times: 1 });
+    helper.getNode('delivery')?.receive({ payload: c2.jobId });
+    const [, , unknown] = await errors.wait(3);
+    assert.strictEqual((unknown.error as ErrorMsg).code, 'outcome_unknown');
+    assert.strictEqual(commands(), sent + 1);
+    helper.getNode('delivery')?.receive({ payload: c2.jobId });
+    const [, , , repeat] = await errors.wait(4);
+    assert.strictEqual((repeat.error as ErrorMsg).code, 'duplicate');
+    assert.match((repeat.error as ErrorMsg).message, /an earlier attempt of this delivery command has an unknown outcome/);
+    assert.strictEqual(commands(), sent + 1, 'never sent again');
+    assert.strictEqual(delivered.messages.length, 1);
+  });
+
+  it('sends the same delivery command again when the repeat guard is 0', async () => {
+    const f = flow({ chain: false }).map((n) => (n.id === 'delivery' ? { ...n, dedupeWindow: 0 } : n));
+    await helper.load(allNodes(), f, CREDS);
+    const created = collect('created');
+    const errors = collect('errors');
+    helper.getNode('createJob')?.receive({ payload: PDF });
+    const [c] = await created.wait(1);
+    sandbox.fault({ method: 'POST', path: '/postgreen/deliveries/commands', fault: { type: 'reset-after' }, times: 1 });
+    helper.getNode('delivery')?.receive({ payload: c.jobId });
+    const [e] = await errors.wait(1);
+    assert.strictEqual((e.error as ErrorMsg).code, 'outcome_unknown');
+    helper.getNode('delivery')?.receive({ payload: c.jobId });
+    const [, again] = await errors.wait(2);
+    assert.notStrictEqual((again.error as ErrorMsg).code, 'duplicate', 'no guard: the user turned it off');
+    assert.ok(sandbox.count('/postgreen/deliveries/CheckOptions', 'POST') >= 2);
+  });
+
   it('N messages at once share one authentication', async () => {
     await helper.load(allNodes(), flow({ chain: false }), CREDS);
     const created = collect('created');

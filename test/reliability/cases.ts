@@ -260,6 +260,8 @@ export const CASES: FaultCase[] = [
     method: 'PUT',
     creates: true,
     createMethod: 'PUT',
+    // The node's default repeat guard (no setting in the flow).
+    guarded: true,
   })),
   ...(['json', 'xml'] as const).flatMap((format) => (['update', 'delete'] as const).map((operation): FaultCase => ({
     name: `resale unit (${operation}, ${format.toUpperCase()}) · delivergo`,
@@ -276,6 +278,7 @@ export const CASES: FaultCase[] = [
     method: operation === 'update' ? 'POST' : 'DELETE',
     creates: true,
     createMethod: operation === 'update' ? 'POST' : 'DELETE',
+    guarded: true,
   }))),
   {
     name: 'resale unit (list, JSON) · delivergo',
@@ -334,6 +337,8 @@ export const CASES: FaultCase[] = [
     message: async (s, n) => ({ payload: await postgreenJob(s, n) }),
     route: '/postgreen/deliveries/commands',
     creates: true,
+    // The node's default repeat guard (no setting in the flow).
+    guarded: true,
   },
   {
     name: 'poll status (job) · postgreen',

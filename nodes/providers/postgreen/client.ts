@@ -21,6 +21,7 @@ import { Redactor } from '../../core/redact';
 import { FulfillmentError, invalidInput } from '../../core/errors';
 import { DownloadedFile } from '../../core/capabilities';
 import { filenameFromDisposition, safeFilename } from '../../core/download';
+import { uploadFileStream } from '../../core/upload-file';
 import { isPlainObject } from '../../core/validate';
 import { AUTH_HEADER, fieldsOf, PostgreenSession, PROVIDER } from './session';
 import { OptionLookup, parseOptions, parseOptionTypes, sameId } from './profile';
@@ -176,13 +177,13 @@ export class PostgreenClient {
     form.append('parameters', JSON.stringify(parameters));
     for (const [field, value] of serviceFiles) form.append(field, value);
     // Streams opened here are closed here if the upload never finishes reading them.
-    const opened: fs.ReadStream[] = [];
+    const opened: Readable[] = [];
     for (const f of prepared) {
       const opts = { filename: f.filename, contentType: f.contentType, ...(f.size !== undefined ? { knownLength: f.size } : {}) };
       if ('data' in f.source) form.append(f.field, f.source.data, opts);
       else if ('stream' in f.source) form.append(f.field, f.source.stream, opts);
       else {
-        const stream = fs.createReadStream(f.source.path);
+        const stream = uploadFileStream(f.source.path);
         opened.push(stream);
         form.append(f.field, stream, opts);
       }
