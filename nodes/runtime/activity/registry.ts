@@ -8,7 +8,7 @@
 import { Node } from '../red';
 import { CallbackLog } from './callback-log';
 import { CallLog } from './call-log';
-import { PollTrack, WatchSource } from './poll-track';
+import { PollTrack, SharedRecords, WatchSource } from './poll-track';
 import { callAccess, callbackAccess, facetsOf, inflightAccess, page, sortInflight, sortNewestFirst } from './query';
 import { CallbackRow, CallRow, Facets, InFlightRow, ListPage, ListQuery, Section, Summary } from './types';
 
@@ -21,6 +21,8 @@ export interface PollNodeOptions {
   provider: () => string | undefined;
   /** The node's context store (its `contextStore` setting). */
   store?: string;
+  /** The account's shared state, when it has one: rows needing attention are kept there. */
+  sharedRecords?: SharedRecords;
 }
 
 export interface CallbackNodeOptions {
@@ -76,7 +78,7 @@ export class ActivityRegistry {
 
   /** Called by a poll status node once; the track unregisters itself when the node closes. */
   pollNode(node: Node, opts: PollNodeOptions): PollTrack {
-    const track = new PollTrack(node, opts.source, opts.provider, opts.store, () => this.bump('inflight'), this.now);
+    const track = new PollTrack(node, opts.source, opts.provider, opts.store, () => this.bump('inflight'), this.now, opts.sharedRecords);
     this.attach(node, this.polls, track, 'inflight');
     return track;
   }
