@@ -114,6 +114,10 @@ describe('two Node-RED instances sharing one Redis', function () {
       { id: 'ack', type: 'http response', z: 't', statusCode: '200', headers: {} },
       { id: 'poll', type: 'fulfillment-poll-status', z: 't', account: 'pv', interval: SLOW_INTERVAL_S, maxWait: 600, wires: [['done'], ['attention'], []] },
       { id: 'poll-fast', type: 'fulfillment-poll-status', z: 't', account: 'pv', interval: 1, maxWait: 600, wires: [['done'], ['attention'], []] },
+      // POST /watch-slow: asked about once, then only when someone clicks "check now" in the sidebar.
+      { id: 'in-watch-slow', type: 'http in', z: 't', url: '/watch-slow', method: 'post', wires: [['poll-slow', 'ack']] },
+      { id: 'poll-slow', type: 'fulfillment-poll-status', z: 't', account: 'pv', interval: 3600, maxWait: 0, wires: [['done'], ['attention'], ['progress']] },
+      ...report('progress', 'progress', 'jobId: msg.jobId, status: msg.status', 'collect'),
       ...report('done', 'done', 'jobId: msg.jobId, status: msg.status', 'collect'),
       ...report('attention', 'attention', 'jobId: msg.jobId, status: msg.status', 'collect'),
       { id: 'poll-status', type: 'status', z: 't', scope: ['poll-fast'], wires: [['status-out']] },
@@ -135,10 +139,47 @@ describe('two Node-RED instances sharing one Redis', function () {
   const done = (jobs: Set<string>): Output[] => outputs.filter((o) => o.kind === 'done' && o.jobId !== undefined && jobs.has(o.jobId));
 
   /** Jobs known to the sandbox without an order (the daily cap would stop 1,000 orders). */
-  function jobs(n: number, salt: number): string[] {
+  function jobs(n: number, salt: number, intention: string = T.normal): string[] {
     const ids = Array.from({ length: n }, (_, i) => uuid(i, salt));
-    for (const id of ids) sandbox.planviewer.jobs.set(id, { uuid: id, intention: T.normal, reads: 0, owner: 'e2e-key' });
+    for (const id of ids) sandbox.planviewer.jobs.set(id, { uuid: id, intention, reads: 0, owner: 'e2e-key' });
     return ids;
+  }
+
+  /** The operations sidebar's admin API of one instance (no adminAuth here: open, as in a default Node-RED). */
+  function sidebar(p: NodeRedProcess | undefined, path: string, body?: unknown): Promise<{ status: number; body: string }> {
+    if (body !== undefined) return request(`${p?.url}/fulfillment/activity/${path}`, body);
+    return new Promise((resolve, reject) => {
+      http.get(`${p?.url}/fulfillment/activity/${path}`, { agent: false }, (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      }).on('error', reject);
+    });
+  }
+
+  interface Row {
+    id: string;
+    kind: string;
+    node: string;
+    state: string;
+    attention?: { reason: string };
+  }
+  const sidebarAnswers: string[] = [];
+  async function inflight(p: NodeRedProcess | undefined, node: string): Promise<Row[]> {
+    const answer = await sidebar(p, `inflight?node=${node}&limit=500`);
+    sidebarAnswers.push(answer.body);
+    assert.strictEqual(answer.status, 200, answer.body);
+    return (JSON.parse(answer.body) as { rows: Row[] }).rows.filter((r) => r.node === node);
+  }
+  async function untilListed(p: NodeRedProcess | undefined, node: string, check: (rows: Row[]) => boolean, what: string): Promise<Row[]> {
+    let rows: Row[] = [];
+    const end = Date.now() + 30_000;
+    for (;;) {
+      rows = await inflight(p, node);
+      if (check(rows)) return rows;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(rows)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
 
   /** When the sandbox was asked about each of these jobs. */
@@ -290,6 +331,62 @@ describe('two Node-RED instances sharing one Redis', function () {
     const perJob = new Map<string, number>();
     for (const o of done(set)) perJob.set(o.jobId as string, (perJob.get(o.jobId as string) ?? 0) + 1);
     assert.deepStrictEqual([perJob.size, [...new Set(perJob.values())]], [20, [1]], 'each job done exactly once');
+  });
+
+  it("the operations sidebar: either instance lists the shared watch list; check now, stop watching and dismiss act across instances", async function () {
+    this.timeout(180_000);
+    const [one, two] = jobs(2, 6);
+    const [failing] = jobs(1, 7, T.endsInError);
+
+    const progressOf = (id: string): Output[] => outputs.filter((o) => o.kind === 'progress' && o.jobId === id);
+    const readsOfJob = (id: string): number => readsOf(new Set([id])).get(id)?.length ?? 0;
+    // Both instances have had their first round of this node (their heartbeats are in): the next is an hour away.
+    for (const end = Date.now() + 30_000; Number(await redis.command('ZCARD', 'fulfillment:watch:poll-slow:live')) < 2; ) {
+      if (Date.now() > end) throw new Error('timed out waiting for both instances polling poll-slow');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await request(`${red.a?.url}/watch-slow`, [one, two]);
+
+    // b's sidebar lists the jobs a was given: one shared list.
+    const listed = await untilListed(red.b, 'poll-slow', (rows) => [one, two].every((id) => rows.some((r) => r.id === id)), "a's jobs in b's sidebar");
+    const kind = listed[0].kind;
+    assert.deepStrictEqual([readsOfJob(one), readsOfJob(two)], [0, 0], 'not asked about before the next round');
+
+    // Check now on b, then on a: each asks once, and each step is output once, by the instance that asked.
+    for (const [p, name, status] of [[red.b, 'b', 'initial'], [red.a, 'a', 'in_progress']] as const) {
+      const reads = readsOfJob(one);
+      const outs = progressOf(one).length;
+      const checked = await sidebar(p, 'check', { node: 'poll-slow', kind, id: one });
+      assert.strictEqual(checked.status, 200, checked.body);
+      await until(() => progressOf(one).length > outs, 30_000, `the output of check now on ${name}`);
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.strictEqual(readsOfJob(one), reads + 1, `check now on ${name} asked once`);
+      assert.deepStrictEqual(progressOf(one).slice(outs).map((o) => [o.instance, o.status]), [[name, status]], `output once, on ${name}`);
+    }
+    await untilListed(red.b, 'poll-slow', (rows) => rows.some((r) => r.id === one && r.state === 'in_progress'), "the new state in b's sidebar");
+
+    // Stop watching on b a job a was given: gone from the shared list, for a as well.
+    const stopped = await sidebar(red.b, 'unwatch', { node: 'poll-slow', kind, id: two });
+    assert.strictEqual(stopped.status, 200, stopped.body);
+    await untilListed(red.a, 'poll-slow', (rows) => !rows.some((r) => r.id === two), "the job gone from a's sidebar");
+    assert.strictEqual((await sidebar(red.a, 'check', { node: 'poll-slow', kind, id: two })).status, 404, 'a does not watch it any more');
+    assert.strictEqual(await redis.command('ZSCORE', 'fulfillment:watch:poll-slow:due', JSON.stringify([kind, two])), null);
+    assert.strictEqual(readsOfJob(two), 0, 'never asked about');
+
+    // A job needing attention, reported by whichever instance asked: listed on both, dismissed from the other.
+    await request(`${red.a?.url}/watch-fast`, [failing]);
+    await until(() => outputs.some((o) => o.kind === 'attention' && o.jobId === failing), 30_000, 'the failed job on output 2');
+    const reporter = outputs.find((o) => o.kind === 'attention' && o.jobId === failing)?.instance === 'a' ? red.a : red.b;
+    const other = reporter === red.a ? red.b : red.a;
+    const needsAttention = (rows: Row[]): boolean => rows.some((r) => r.id === failing && !!r.attention);
+    await untilListed(other, 'poll-fast', needsAttention, 'the row needing attention on the instance that did not report it');
+    const dismissed = await sidebar(other, 'dismiss', { node: 'poll-fast', kind, id: failing });
+    assert.strictEqual(dismissed.status, 200, dismissed.body);
+    await untilListed(reporter, 'poll-fast', (rows) => !needsAttention(rows), 'the row gone on the instance that reported it');
+    assert.strictEqual((await sidebar(reporter, 'dismiss', { node: 'poll-fast', kind, id: failing })).status, 404, 'dismissed once');
+
+    for (const p of [red.a, red.b]) sidebarAnswers.push((await sidebar(p, 'summary')).body);
+    assert.ok(sidebarAnswers.every((text) => !text.includes(REDIS_PASSWORD)), 'no Redis password in a sidebar answer');
   });
 
   it('kill -9 of one instance mid-poll: the other finishes all its jobs, each once', async () => {
