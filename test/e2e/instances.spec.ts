@@ -301,7 +301,7 @@ describe('two Node-RED instances sharing one Redis', function () {
       if (times.length > intervals + 1) tooMany.push(`${id}: ${times.length} reads within ${intervals} interval(s)`);
     }
     assert.strictEqual(reads.size, 1000);
-    assert.deepStrictEqual(tooMany, [], 'a job asked about more than once in an interval');
+    assert.ok(tooMany.length === 0, `${tooMany.length} job(s) asked about more than once in an interval, e.g. ${tooMany.slice(0, 5).join('; ')}`);
   });
 
   it('Redis stopped and started again: creates refused meanwhile (nothing sent), polling paused, then everything resumes with no job lost', async () => {
