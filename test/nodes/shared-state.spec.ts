@@ -5,7 +5,9 @@
  * when Redis goes away and comes back, and that nothing about Redis leaks.
  */
 import assert from 'assert';
+import { spawnSync } from 'child_process';
 import http from 'http';
+import path from 'path';
 import { AddressInfo } from 'net';
 import { helper, allNodes, collect, accountNode, catchTo, delay } from '../support/red';
 import { Sandbox } from '../../sandbox/server';
@@ -225,6 +227,25 @@ describe('nodes with a shared state (Redis) in a real runtime', function () {
     const [dup] = await errors.wait(1);
     assert.strictEqual((dup.error as { cause?: { kind: string } }).cause?.kind, 'duplicate');
     assert.strictEqual(sandbox.count(`/delivergo/portal/${D.portalNamespace}/api/Customer/${D.customerGuid}/ResaleUnits`, 'PUT'), 1);
+  });
+
+  it('loads the Redis client only once a shared state connects, not with the package', () => {
+    // A process of its own: this one (a mocha worker) may have loaded the client for another suite.
+    const root = path.resolve(__dirname, '..', '..', '..');
+    const code = `
+const path = require('path');
+const pkg = require(path.join(${JSON.stringify(root)}, 'package.json'));
+const files = [...Object.values(pkg['node-red'].nodes), ...Object.values(pkg['node-red'].plugins), pkg.main];
+for (const f of files) require(path.join(${JSON.stringify(root)}, f));
+const loaded = () => Object.keys(require.cache).some((k) => k.includes(path.join('node_modules', '@redis')));
+const withPackage = loaded();
+const { RedisConnection } = require(path.join(${JSON.stringify(root)}, 'dist/nodes/core/redis/connection.js'));
+const c = new RedisConnection({ target: { host: '127.0.0.1', port: 1, tls: false, database: 0, label: 'redis://127.0.0.1:1/0' } });
+c.open();
+process.stdout.write(JSON.stringify({ withPackage, connecting: loaded() }));
+c.close().then(() => process.exit(0));`;
+    const run = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', timeout: 20_000 });
+    assert.deepStrictEqual(JSON.parse(run.stdout), { withPackage: false, connecting: true }, run.stderr);
   });
 
   it('refuses to send when the account names a shared state that is missing, or whose address is an unset variable', async () => {
