@@ -257,7 +257,7 @@ describe('two Node-RED instances sharing one Redis', function () {
       const answers = await Promise.all([red.a, red.b].map((p) => request(`${p?.url}/fulfillment/callback/e2e/${CALLBACK_SECRET}`, body)));
       assert.deepStrictEqual(answers.map((x) => x.status), [200, 200]);
     }
-    await until(() => outputs.filter((o) => o.kind === 'event').length >= 10, 10_000, 'ten events');
+    await until(() => outputs.filter((o) => o.kind === 'event').length >= 10, 30_000, 'ten events');
     await new Promise((r) => setTimeout(r, 1000));
     const ids = outputs.filter((o) => o.kind === 'event').map((o) => o.id).sort((x, y) => Number(x) - Number(y));
     assert.deepStrictEqual(ids, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
