@@ -179,6 +179,7 @@ export = function register(RED: NodeAPI): void {
         // A shared list is read from Redis: the sidebar shows the list every instance shares.
         list: () => poller?.list() ?? [],
         count: () => poller?.count() ?? 0,
+        shared: () => !!poller?.store.shared,
         nextCheckAt: () => poller?.nextTickAt ?? (lastTick !== undefined && tickEveryMs !== undefined && poller?.size ? lastTick + tickEveryMs : undefined),
         checkNow: (kind, id) => poller?.checkNow(kind, id) ?? Promise.resolve(false),
         unwatch: async (kind, id) => {

@@ -143,6 +143,23 @@ describe('operations sidebar: admin routes, live updates, CSV', () => {
       assert.strictEqual(await a.dismiss('job', 'j1'), false);
     });
 
+    it('counts a shared list as changed every 2 s (other instances change it without telling), a list of its own not', () => {
+      const clock = sinon.useFakeTimers();
+      try {
+        const registry = new ActivityRegistry();
+        let shared = false;
+        registry.pollNode(fakeNode(), { source: { ...source, shared: () => shared }, provider: () => 'planviewer' });
+        const before = registry.version;
+        clock.tick(4100);
+        assert.strictEqual(registry.version, before, 'a list of its own changes only with an event');
+        shared = true;
+        clock.tick(4100);
+        assert.strictEqual(registry.version, before + 2, 'a shared one is read again every 2 s');
+      } finally {
+        clock.restore();
+      }
+    });
+
     it('keeps a row in the node\'s context while Redis is away, and lists it from there', async () => {
       let up = false;
       const shared = records(() => up);

@@ -29,6 +29,8 @@ export interface WatchSource {
   list(): readonly WatchedJob[] | Promise<readonly WatchedJob[]>;
   /** How many jobs are watched, without reading them (a shared list counts in Redis). */
   count?(): number | Promise<number>;
+  /** True when the list is shared with other instances, which change it without telling this one. */
+  shared?(): boolean;
   /** Epoch ms of the next planned status read. */
   nextCheckAt(): number | undefined;
   /** Asks the provider about one job now; false when it is not watched. */
@@ -107,6 +109,11 @@ export class PollTrack {
 
   get nodeId(): string {
     return this.node.id;
+  }
+
+  /** Other instances change this node's list (and rows needing attention) without an event here. */
+  get sharesList(): boolean {
+    return !!this.source.shared?.();
   }
 
   private providerName(): string {

@@ -51,8 +51,27 @@ export class ActivityRegistry {
   private inflightBuilding: Promise<Snapshot<InFlightRow>> | undefined;
   private placedSnap: Snapshot<CallRow> | undefined;
   private callbackSnap: Snapshot<CallbackRow> | undefined;
+  private sharedTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly now: () => number = Date.now) {}
+
+  /**
+   * A shared watch list changes on other instances without an event here: while
+   * a poll node has one, In flight counts as changed every 2 s, so an open
+   * sidebar reads it again (and the live counts follow).
+   */
+  private watchShared(): void {
+    if (this.sharedTimer || this.polls.size === 0) return;
+    this.sharedTimer = setInterval(() => {
+      if (this.polls.size === 0) {
+        clearInterval(this.sharedTimer);
+        this.sharedTimer = undefined;
+        return;
+      }
+      if ([...this.polls.values()].some((t) => t.sharesList)) this.bump('inflight');
+    }, SHARED_LIST_MAX_AGE_MS);
+    this.sharedTimer.unref?.();
+  }
 
   get version(): number {
     return this.versionNo;
@@ -80,6 +99,7 @@ export class ActivityRegistry {
   pollNode(node: Node, opts: PollNodeOptions): PollTrack {
     const track = new PollTrack(node, opts.source, opts.provider, opts.store, () => this.bump('inflight'), this.now, opts.sharedRecords);
     this.attach(node, this.polls, track, 'inflight');
+    this.watchShared();
     return track;
   }
 
