@@ -71,8 +71,27 @@ export interface WatchStore<M> {
   /** Records one tick's findings; returns the part this instance won, each entry with its `meta`. */
   settle(outcome: TickOutcome<M>): Promise<TickOutcome<M>>;
   list(): Promise<Array<ListedEntry<M>>>;
+  /** How many jobs are watched now, without reading them. */
+  count(): Promise<number>;
   /** Leaves the list to the others (a shared store forgets this instance). */
   close(): Promise<void>;
+}
+
+/**
+ * A short list of records for people to read and clear (the operations
+ * sidebar's jobs that need attention): kept where every instance sees them,
+ * so a row reported by one instance can be dismissed from another's editor.
+ */
+export interface RecordStore<T> {
+  /** Adds or replaces the record under `key`; beyond `max` records the oldest go. */
+  put(key: string, record: T, max: number): Promise<void>;
+  /** True when this call removed it. */
+  remove(key: string): Promise<boolean>;
+  /** Removes every record; returns how many there were. */
+  clear(): Promise<number>;
+  /** Oldest first. */
+  all(): Promise<T[]>;
+  count(): Promise<number>;
 }
 
 /** Everything an account's nodes share, each part named by a scope (the node's id). */
@@ -84,6 +103,8 @@ export interface Coordination {
   ranks(scope: string): RankStore;
   /** `onPending`: told of jobs received while the shared state was away (keep them across a restart). */
   watchList<M>(scope: string, onPending?: (entries: Array<Omit<WatchEntry<M>, 'since'> & { since?: number }>) => void): WatchStore<M>;
+  /** Records named `name` of one node (`valid` checks each one read back). */
+  records<T>(scope: string, name: string, valid: (x: unknown) => x is T): RecordStore<T>;
   close(): Promise<void>;
 }
 

@@ -11,7 +11,7 @@
  * happens once.
  */
 import { backoffDelay } from './retry';
-import { TickOutcome, WatchStore } from './coordination';
+import { ListedEntry, TickOutcome, WatchStore } from './coordination';
 import { LocalWatchStore } from './watch-store';
 
 export type PollVerdict = 'pending' | 'done' | 'failed' | 'attention';
@@ -126,8 +126,13 @@ export class Poller<M = unknown> {
     return (await this.unwatchAll(kind, [id])).length > 0;
   }
 
-  list(): Promise<Array<WatchEntry<M>>> {
+  list(): Promise<Array<ListedEntry<M>>> {
     return this.store.list();
+  }
+
+  /** How many jobs are watched now (a shared list is counted in Redis, not read). */
+  count(): Promise<number> {
+    return this.store.count();
   }
 
   /** How many jobs the list held when last seen. */

@@ -40,6 +40,10 @@ export class LocalWatchStore<M> implements WatchStore<M> {
     return removed;
   }
 
+  async count(): Promise<number> {
+    return this.entries.size;
+  }
+
   async claim(): Promise<WatchClaim<M>> {
     return { entries: [...this.entries.values()], total: this.entries.size };
   }

@@ -111,7 +111,7 @@ export = function register(RED: NodeAPI): void {
             node.send([out(entry, report), null, null]);
           } else {
             attention++;
-            track.needsAttention(entry, { verdict: report.verdict === 'failed' ? 'failed' : 'attention', status: report.status, reason: report.reason, progress: report.progress });
+            void track.needsAttention(entry, { verdict: report.verdict === 'failed' ? 'failed' : 'attention', status: report.status, reason: report.reason, progress: report.progress });
             node.send([null, out(entry, report), null]);
           }
           showStatus();
@@ -119,7 +119,7 @@ export = function register(RED: NodeAPI): void {
         onTimeout: (entry) => {
           attention++;
           const reason = `no terminal state after ${Math.round(maxWaitMs / 1000)} s`;
-          track.needsAttention(entry, { verdict: 'timeout', reason });
+          void track.needsAttention(entry, { verdict: 'timeout', reason });
           node.send([null, out(entry, { status: 'timeout', reason, raw: entry.lastStatus }), null]);
         },
         onError: (e, entries) => {
@@ -131,7 +131,7 @@ export = function register(RED: NodeAPI): void {
               .then((removed) => {
                 for (const entry of removed) {
                   attention++;
-                  track.needsAttention(entry, { verdict: 'refused', status: fe.status ? `HTTP ${fe.status}` : fe.kind, reason: fe.message });
+                  void track.needsAttention(entry, { verdict: 'refused', status: fe.status ? `HTTP ${fe.status}` : fe.kind, reason: fe.message });
                   node.error(reportable(fe), out(entry, { status: 'error', raw: fe.response }));
                 }
                 showStatus();
@@ -173,9 +173,13 @@ export = function register(RED: NodeAPI): void {
     const track = activity.pollNode(node, {
       store,
       provider: () => accountOf(RED, def.account).provider,
+      // With a shared state, rows needing attention are kept in Redis: any instance's editor shows and dismisses them.
+      sharedRecords: (name, valid) => coordinationOf(RED, accountOf(RED, def.account))?.records(node.id, name, valid),
       source: {
         // A shared list is read from Redis: the sidebar shows the list every instance shares.
         list: () => poller?.list() ?? [],
+        count: () => poller?.count() ?? 0,
+        shared: () => !!poller?.store.shared,
         nextCheckAt: () => poller?.nextTickAt ?? (lastTick !== undefined && tickEveryMs !== undefined && poller?.size ? lastTick + tickEveryMs : undefined),
         checkNow: (kind, id) => poller?.checkNow(kind, id) ?? Promise.resolve(false),
         unwatch: async (kind, id) => {

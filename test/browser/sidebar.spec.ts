@@ -46,7 +46,8 @@ function sandboxJob(sandbox: Sandbox, n: number, intention: string = T.normal): 
 
 function request(url: string, method: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers }, (res) => {
+    // A new connection each time: a kept-alive one that the busy server closes as it is reused would be ECONNRESET.
+    const req = http.request(url, { method, headers, agent: false }, (res) => {
       let text = '';
       res.on('data', (c) => (text += c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));

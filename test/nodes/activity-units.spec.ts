@@ -8,8 +8,9 @@ import sinon from 'sinon';
 import { ActivityRegistry, providerIdOf, referenceOf } from '../../nodes/runtime/activity';
 import { registerActivityAdmin, COMMS_TOPIC, READ, WRITE } from '../../nodes/runtime/activity/admin';
 import { csvCell, placedCsv } from '../../nodes/runtime/activity/csv';
-import { parseProgress } from '../../nodes/runtime/activity/poll-track';
-import { Handler, NodeAPI } from '../../nodes/runtime/red';
+import { parseProgress, PollTrack, WatchedJob } from '../../nodes/runtime/activity/poll-track';
+import { Handler, Node, NodeAPI } from '../../nodes/runtime/red';
+import type { RecordStore } from '../../nodes/core/coordination';
 
 interface Route {
   method: string;
@@ -92,6 +93,84 @@ describe('operations sidebar: admin routes, live updates, CSV', () => {
     assert.strictEqual(csvCell('-1'), "'-1");
     assert.strictEqual(csvCell('plain'), 'plain');
     assert.strictEqual(csvCell(undefined), '');
+  });
+
+  describe('rows needing attention with a shared state', () => {
+    function fakeNode(): Node {
+      const context = new Map<string, unknown>();
+      return {
+        id: 'poll1',
+        context: () => ({
+          get: (key: string, _store: string | undefined, cb: (err: unknown, v: unknown) => void) => cb(null, context.get(key)),
+          set: (key: string, value: unknown, _store: string | undefined, cb: (err: unknown) => void) => {
+            context.set(key, value);
+            cb(null);
+          },
+        }),
+        warn: () => undefined,
+        on: () => undefined,
+      } as unknown as Node;
+    }
+    /** A shared store in memory, or one whose Redis is away. */
+    function records(reachable: () => boolean): RecordStore<unknown> & { rows: Map<string, unknown> } {
+      const rows = new Map<string, unknown>();
+      const check = async (): Promise<void> => {
+        if (!reachable()) throw new Error('shared state (redis://127.0.0.1:6379/0) is unreachable');
+      };
+      return {
+        rows,
+        put: async (k, r) => { await check(); rows.set(k, r); },
+        remove: async (k) => { await check(); return rows.delete(k); },
+        clear: async () => { await check(); const n = rows.size; rows.clear(); return n; },
+        all: async () => { await check(); return [...rows.values()]; },
+        count: async () => { await check(); return rows.size; },
+      };
+    }
+    const job: WatchedJob = { id: 'j1', kind: 'job', since: 1000, lastStatus: 'printing', lastProgress: '1/4' };
+    const source = { list: () => [], nextCheckAt: () => undefined, checkNow: async () => false, unwatch: () => false };
+
+    it('keeps them in the shared store, where another instance reads and dismisses them', async () => {
+      const shared = records(() => true);
+      const make = (): PollTrack => new PollTrack(fakeNode(), source, () => 'planviewer', undefined, () => undefined, Date.now, <T>() => shared as unknown as RecordStore<T>);
+      const a = make();
+      const b = make();
+      await a.needsAttention(job, { verdict: 'failed', status: 'error', reason: 'the job ended in error' });
+      assert.strictEqual(shared.rows.size, 1);
+      assert.deepStrictEqual((await b.rows()).map((r) => [r.id, r.attention?.reason]), [['j1', 'the job ended in error']]);
+      assert.deepStrictEqual(await b.counts(), { watched: 0, attention: 1 });
+      assert.strictEqual(await b.dismiss('job', 'j1'), true);
+      assert.deepStrictEqual(await a.rows(), [], 'gone for every instance');
+      assert.strictEqual(await a.dismiss('job', 'j1'), false);
+    });
+
+    it('counts a shared list as changed every 2 s (other instances change it without telling), a list of its own not', () => {
+      const clock = sinon.useFakeTimers();
+      try {
+        const registry = new ActivityRegistry();
+        let shared = false;
+        registry.pollNode(fakeNode(), { source: { ...source, shared: () => shared }, provider: () => 'planviewer' });
+        const before = registry.version;
+        clock.tick(4100);
+        assert.strictEqual(registry.version, before, 'a list of its own changes only with an event');
+        shared = true;
+        clock.tick(4100);
+        assert.strictEqual(registry.version, before + 2, 'a shared one is read again every 2 s');
+      } finally {
+        clock.restore();
+      }
+    });
+
+    it('keeps a row in the node\'s context while Redis is away, and lists it from there', async () => {
+      let up = false;
+      const shared = records(() => up);
+      const track = new PollTrack(fakeNode(), source, () => 'planviewer', undefined, () => undefined, Date.now, <T>() => shared as unknown as RecordStore<T>);
+      await track.needsAttention(job, { verdict: 'attention', status: 'waiting for user', reason: 'waits for a choice' });
+      assert.strictEqual(shared.rows.size, 0);
+      assert.deepStrictEqual((await track.rows()).map((r) => r.id), ['j1'], 'not lost');
+      up = true;
+      assert.strictEqual(await track.dismiss('job', 'j1'), true);
+      assert.deepStrictEqual(await track.rows(), []);
+    });
   });
 
   it('reads the provider\'s id from the named fields of any provider\'s answer', () => {

@@ -5,7 +5,9 @@
  * when Redis goes away and comes back, and that nothing about Redis leaks.
  */
 import assert from 'assert';
+import { spawnSync } from 'child_process';
 import http from 'http';
+import path from 'path';
 import { AddressInfo } from 'net';
 import { helper, allNodes, collect, accountNode, catchTo, delay } from '../support/red';
 import { Sandbox } from '../../sandbox/server';
@@ -140,22 +142,54 @@ describe('nodes with a shared state (Redis) in a real runtime', function () {
     assert.match(error.message, /shared state \(redis:\/\/127\.0\.0\.1:\d+\/1\) is unreachable.*nothing was sent/);
     assert.strictEqual(sandbox.count(ORDERS), 1, 'the refused order was not sent');
 
+    assert.ok(!JSON.stringify(refused).includes(REDIS_PASSWORD), 'no password in the message');
+
     const pollStatus = (): string[] => ((helper.getNode('poll')?.status.getCalls?.() ?? []) as Array<{ args: Array<{ text?: string }> }>).map((c) => c.args[0]?.text ?? '');
-    await until(() => pollStatus().some((t) => /^paused/.test(t)), 10_000, 'the paused status');
+    await until(() => pollStatus().some((t) => /^paused · shared state down$/.test(t)), 10_000, 'the paused status, saying why');
+    // A job given to the node while Redis is away waits in memory (and the node's context), and the status counts it.
+    const late = '7e57aaaa-0000-4000-8000-000000000001';
+    sandbox.planviewer.jobs.set(late, { uuid: late, intention: T.normal, reads: 0, owner: 'pv-key' });
+    helper.getNode('poll')?.receive({ payload: late });
+    await until(() => pollStatus().some((t) => t === 'paused (Redis) · 1 waiting'), 10_000, 'the paused status with the job waiting').catch((e: Error) => {
+      throw new Error(`${e.message}: ${pollStatus().join(' | ')}`);
+    });
     const readsWhileDown = sandbox.count('/planviewer/product_api/v1/jobs/status');
     await delay(1500);
     assert.strictEqual(sandbox.count('/planviewer/product_api/v1/jobs/status'), readsWhileDown, 'no status read while paused');
     assert.strictEqual(done.messages.length, 0);
 
     await redis.start();
-    const [finished] = await done.wait(1, 20_000);
-    assert.strictEqual(finished.status, 'finished');
+    await done.wait(2, 30_000);
+    assert.deepStrictEqual(done.messages.map((m) => m.status), ['finished', 'finished']);
+    assert.ok(done.messages.some((m) => m.jobId === late), 'the job received while Redis was away is not lost');
     helper.getNode('order')?.receive({ payload: { uuids: ['11111111-2222-4333-8444-555555555555'] } });
     await placed.wait(2, 10_000);
     assert.strictEqual(sandbox.count(ORDERS), 2, 'ordering works again');
     await delay(1500);
-    assert.strictEqual(done.messages.filter((m) => m.jobId === finished.jobId).length, 1, 'done once');
+    assert.strictEqual(new Set(done.messages.map((m) => m.jobId)).size, 2, 'each done once');
+    assert.strictEqual(done.messages.length, 2);
     assert.ok(!everythingShown().includes(REDIS_PASSWORD));
+  });
+
+  it('takes the address from variables inside the field (a password in it too) and never shows the password', async () => {
+    process.env.FULFILLMENT_TEST_REDIS_AUTH = `default:${REDIS_PASSWORD}`;
+    process.env.FULFILLMENT_TEST_REDIS_PORT = String(redis.port);
+    try {
+      // No password credential: the one inside the address is used.
+      await helper.load([...allNodes(), grab], flow('shared', 'redis://${FULFILLMENT_TEST_REDIS_AUTH}@127.0.0.1:${FULFILLMENT_TEST_REDIS_PORT}/1'), { ...CREDS, shared: {} });
+      const placed = collect('placed');
+      helper.getNode('order')?.receive({ payload: { uuids: [T.normal] } });
+      await placed.wait(1);
+      assert.strictEqual(sandbox.count(ORDERS), 1);
+      const keys = (await redis.command('EVAL', "redis.call('SELECT', 1) return redis.call('KEYS', 'nr-test:claim:order:*')", '0')) as string[];
+      assert.strictEqual(keys.length, 1, 'claimed in database 1 of the Redis the variables name');
+      const shown = everythingShown();
+      assert.match(shown, new RegExp(`connected to redis://127\\.0\\.0\\.1:${redis.port}/1`), 'the log names Redis without user or password');
+      assert.ok(!shown.includes(REDIS_PASSWORD) && !shown.includes('default:'), shown.slice(0, 500));
+    } finally {
+      delete process.env.FULFILLMENT_TEST_REDIS_AUTH;
+      delete process.env.FULFILLMENT_TEST_REDIS_PORT;
+    }
   });
 
   it('outputs a callback event once, and answers 503 while Redis is away so the provider sends it again', async () => {
@@ -193,6 +227,25 @@ describe('nodes with a shared state (Redis) in a real runtime', function () {
     const [dup] = await errors.wait(1);
     assert.strictEqual((dup.error as { cause?: { kind: string } }).cause?.kind, 'duplicate');
     assert.strictEqual(sandbox.count(`/delivergo/portal/${D.portalNamespace}/api/Customer/${D.customerGuid}/ResaleUnits`, 'PUT'), 1);
+  });
+
+  it('loads the Redis client only once a shared state connects, not with the package', () => {
+    // A process of its own: this one (a mocha worker) may have loaded the client for another suite.
+    const root = path.resolve(__dirname, '..', '..', '..');
+    const code = `
+const path = require('path');
+const pkg = require(path.join(${JSON.stringify(root)}, 'package.json'));
+const files = [...Object.values(pkg['node-red'].nodes), ...Object.values(pkg['node-red'].plugins), pkg.main];
+for (const f of files) require(path.join(${JSON.stringify(root)}, f));
+const loaded = () => Object.keys(require.cache).some((k) => k.includes(path.join('node_modules', '@redis')));
+const withPackage = loaded();
+const { RedisConnection } = require(path.join(${JSON.stringify(root)}, 'dist/nodes/core/redis/connection.js'));
+const c = new RedisConnection({ target: { host: '127.0.0.1', port: 1, tls: false, database: 0, label: 'redis://127.0.0.1:1/0' } });
+c.open();
+process.stdout.write(JSON.stringify({ withPackage, connecting: loaded() }));
+c.close().then(() => process.exit(0));`;
+    const run = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', timeout: 20_000 });
+    assert.deepStrictEqual(JSON.parse(run.stdout), { withPackage: false, connecting: true }, run.stderr);
   });
 
   it('refuses to send when the account names a shared state that is missing, or whose address is an unset variable', async () => {

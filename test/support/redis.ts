@@ -110,15 +110,32 @@ export function rawCommand(port: number, args: string[], password?: string): Pro
   });
 }
 
-export async function startRedis(opts: { password?: string; extra?: string[] } = {}): Promise<RedisServer> {
-  const extra = [...(opts.password ? ['--requirepass', opts.password] : []), ...(opts.extra ?? [])];
+export interface TestCertificate {
+  cert: string;
+  key: string;
+}
+
+/**
+ * A self-signed certificate for 127.0.0.1 and localhost (its own CA), made
+ * with the openssl command; undefined when openssl is not installed.
+ */
+export function makeTestCertificate(dir: string): TestCertificate | undefined {
+  const cert = path.join(dir, 'redis-test-cert.pem');
+  const key = path.join(dir, 'redis-test-key.pem');
+  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+  return made.status === 0 && fs.existsSync(cert) && fs.existsSync(key) ? { cert, key } : undefined;
+}
+
+export async function startRedis(opts: { password?: string; extra?: string[]; tls?: TestCertificate } = {}): Promise<RedisServer> {
   const port = await freePort();
+  const tls = opts.tls ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', opts.tls.cert, '--tls-key-file', opts.tls.key, '--tls-ca-cert-file', opts.tls.cert, '--tls-auth-clients', 'no'] : ['--port', String(port)];
+  const extra = [...tls, ...(opts.password ? ['--requirepass', opts.password] : []), ...(opts.extra ?? [])];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-test-'));
   let child: ChildProcess | undefined;
   let out = '';
   const start = async (): Promise<void> => {
     out = '';
-    child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', '', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(REDIS_SERVER, ['--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', '', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
     const end = Date.now() + 10_000;
@@ -132,7 +149,7 @@ export async function startRedis(opts: { password?: string; extra?: string[] } =
   await start();
   const server: RedisServer = {
     port,
-    url: `redis://127.0.0.1:${port}`,
+    url: `${opts.tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`,
     dir,
     running: () => !!child && child.exitCode === null && child.signalCode === null,
     start,

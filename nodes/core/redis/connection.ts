@@ -9,6 +9,7 @@
  * reach Redis eventually (recording an answer) waits for that in `later`.
  */
 import { createHash } from 'crypto';
+import { isIP } from 'net';
 import type { RedisClientType } from '@redis/client';
 import { FulfillmentError } from '../errors';
 import { Redactor } from '../redact';
@@ -93,7 +94,8 @@ export class RedisConnection {
       socket: {
         host: target.host,
         port: target.port,
-        ...(target.tls ? { tls: true as const, servername: target.host } : {}),
+        // The certificate is checked against the host; SNI carries a host name only (an address there is refused by RFC 6066).
+        ...(target.tls ? { tls: true as const, ...(isIP(target.host) === 0 ? { servername: target.host } : {}) } : {}),
         connectTimeout: this.opts.connectTimeoutMs ?? 5000,
         // Quick at first, then every few seconds: resumes soon after Redis is back, without hammering it.
         reconnectStrategy: (retries: number) => Math.min(100 * 2 ** Math.min(retries, 6), 3000) + Math.floor(Math.random() * 200),

@@ -6,12 +6,12 @@
  */
 import { hostname } from 'os';
 import { randomBytes } from 'crypto';
-import { ClaimStore, Coordination, ListedEntry, RankStore, SeenStore, TickOutcome, WatchClaim, WatchStore } from '../coordination';
+import { ClaimStore, Coordination, ListedEntry, RankStore, RecordStore, SeenStore, TickOutcome, WatchClaim, WatchStore } from '../coordination';
 import { FulfillmentError } from '../errors';
 import { LedgerEntry } from '../idempotency';
 import { WatchEntry } from '../poller';
 import { RedisConnection } from './connection';
-import { GUARD_CLAIM, GUARD_LIST, GUARD_SETTLE, RANK_ADMIT, WATCH_ADD, WATCH_CLAIM, WATCH_CLAIM_ONE, WATCH_LIST, WATCH_REMOVE, WATCH_SETTLE } from './scripts';
+import { GUARD_CLAIM, GUARD_LIST, GUARD_SETTLE, RANK_ADMIT, RECORD_ALL, RECORD_CLEAR, RECORD_PUT, RECORD_REMOVE, WATCH_ADD, WATCH_CLAIM, WATCH_CLAIM_ONE, WATCH_LIST, WATCH_REMOVE, WATCH_SETTLE } from './scripts';
 
 /** Names this process in the shared watch lists' heartbeats (not secret: host, pid and a random tag). */
 export function instanceId(): string {
@@ -114,6 +114,36 @@ export class RedisRankStore implements RankStore {
     if (windowMs <= 0 || !Number.isFinite(rank)) return true;
     const admitted = await this.conn.run<number>(RANK_ADMIT, [`${this.prefix}rank:${this.scope}:${subject}`], [rank, Math.round(windowMs)], 'the event was not output');
     return Number(admitted) === 1;
+  }
+}
+
+export class RedisRecordStore<T> implements RecordStore<T> {
+  private readonly keys: [string, string];
+
+  constructor(private readonly conn: RedisConnection, prefix: string, scope: string, name: string, private readonly valid: (x: unknown) => x is T) {
+    const base = `${prefix}records:${scope}:${name}`;
+    this.keys = [base, `${base}:t`];
+  }
+
+  async put(key: string, record: T, max: number): Promise<void> {
+    await this.conn.run(RECORD_PUT, this.keys, [key, JSON.stringify(record), Math.max(1, Math.floor(max))], 'the row was not recorded');
+  }
+
+  async remove(key: string): Promise<boolean> {
+    return Number(await this.conn.run<number>(RECORD_REMOVE, this.keys, [key], 'the row was not removed')) === 1;
+  }
+
+  async clear(): Promise<number> {
+    return Number(await this.conn.run<number>(RECORD_CLEAR, this.keys, [], 'the rows were not removed')) || 0;
+  }
+
+  async all(): Promise<T[]> {
+    const flat = await this.conn.run<string[]>(RECORD_ALL, this.keys, [], 'the rows were not read');
+    return flat.map((text) => parseJson<unknown>(text)).filter(this.valid);
+  }
+
+  async count(): Promise<number> {
+    return Number(await this.conn.command<number>(['HLEN', this.keys[0]], 'the rows were not counted')) || 0;
   }
 }
 
@@ -296,6 +326,11 @@ export class RedisWatchStore<M> implements WatchStore<M> {
     return out;
   }
 
+  async count(): Promise<number> {
+    const listed = Number(await this.conn.command<number>(['ZCARD', this.key('due')], 'the list was not counted')) || 0;
+    return listed + this.pending.size;
+  }
+
   async close(): Promise<void> {
     // Leaves at once, so the others take a bigger share from their next tick on.
     if (this.conn.ready) await this.conn.command(['ZREM', this.key('live'), this.instance], 'the heartbeat stays until it expires').catch(() => undefined);
@@ -335,6 +370,10 @@ export class RedisCoordination implements Coordination {
 
   watchList<M>(scope: string, onPending?: (entries: Array<Pending<M>>) => void): RedisWatchStore<M> {
     return new RedisWatchStore<M>(this.connection, this.prefix, scope, this.instance, onPending);
+  }
+
+  records<T>(scope: string, name: string, valid: (x: unknown) => x is T): RecordStore<T> {
+    return new RedisRecordStore<T>(this.connection, this.prefix, scope, name, valid);
   }
 
   close(): Promise<void> {

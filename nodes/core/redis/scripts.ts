@@ -13,6 +13,8 @@
  *   P watch:S:jobs    hash member -> JSON {id, kind, since, lastStatus, lastProgress, statusSince}
  *   P watch:S:meta    hash member -> JSON of the message that started the watch
  *   P watch:S:live    zset instance -> epoch ms its heartbeat expires
+ *   P records:S:<n>   hash key -> JSON record (the sidebar's rows needing attention)
+ *   P records:S:<n>:t zset key -> epoch ms it was put (oldest dropped beyond the cap)
  * A watch member is JSON [kind, id].
  */
 
@@ -244,4 +246,47 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1
 `);
 
-export const SCRIPTS = [RANK_ADMIT, WATCH_CLAIM_ONE, GUARD_CLAIM, GUARD_SETTLE, WATCH_ADD, WATCH_CLAIM, WATCH_SETTLE, WATCH_REMOVE, WATCH_LIST, GUARD_LIST];
+/**
+ * KEYS: records, times. ARGV: key, record JSON, max. Adds or replaces one
+ * record, then drops the oldest beyond max. Returns how many are kept.
+ */
+export const RECORD_PUT = script('record-put', `
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[2], now_ms(), ARGV[1])
+local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[3])
+if over > 0 then
+  local old = redis.call('ZRANGE', KEYS[2], 0, over - 1)
+  redis.call('HDEL', KEYS[1], unpack(old))
+  redis.call('ZREM', KEYS[2], unpack(old))
+end
+return redis.call('HLEN', KEYS[1])
+`);
+
+/** KEYS: records, times. ARGV: key. Returns 1 when this call removed it. */
+export const RECORD_REMOVE = script('record-remove', `
+redis.call('ZREM', KEYS[2], ARGV[1])
+return redis.call('HDEL', KEYS[1], ARGV[1])
+`);
+
+/** KEYS: records, times. Removes them all; returns how many there were. */
+export const RECORD_CLEAR = script('record-clear', `
+local n = redis.call('HLEN', KEYS[1])
+redis.call('DEL', KEYS[1], KEYS[2])
+return n
+`);
+
+/** KEYS: records, times. Every record JSON, oldest first. */
+export const RECORD_ALL = script('record-all', `
+local keys = redis.call('ZRANGE', KEYS[2], 0, -1)
+if #keys == 0 then return {} end
+local out = {}
+for i = 1, #keys, 500 do
+  local chunk = {}
+  for j = i, math.min(i + 499, #keys) do chunk[#chunk + 1] = keys[j] end
+  local values = redis.call('HMGET', KEYS[1], unpack(chunk))
+  for k = 1, #chunk do if values[k] then out[#out + 1] = values[k] end end
+end
+return out
+`);
+
+export const SCRIPTS = [RANK_ADMIT, WATCH_CLAIM_ONE, GUARD_CLAIM, GUARD_SETTLE, WATCH_ADD, WATCH_CLAIM, WATCH_SETTLE, WATCH_REMOVE, WATCH_LIST, GUARD_LIST, RECORD_PUT, RECORD_REMOVE, RECORD_CLEAR, RECORD_ALL];

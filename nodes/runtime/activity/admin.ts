@@ -90,7 +90,7 @@ export function registerActivityAdmin(RED: NodeAPI, registry: ActivityRegistry):
     res.json({ ok: true });
   }));
   RED.httpAdmin.post(`${ADMIN_ROOT}/dismiss`, write, withJob(async (ref, res) => {
-    if (!registry.poll(ref.node)?.dismiss(ref.kind, ref.id)) return fail(res, 404, 'no such row needs attention');
+    if (!(await registry.poll(ref.node)?.dismiss(ref.kind, ref.id))) return fail(res, 404, 'no such row needs attention');
     res.json({ ok: true });
   }));
 

@@ -8,7 +8,7 @@
 import { Node } from '../red';
 import { CallbackLog } from './callback-log';
 import { CallLog } from './call-log';
-import { PollTrack, WatchSource } from './poll-track';
+import { PollTrack, SharedRecords, WatchSource } from './poll-track';
 import { callAccess, callbackAccess, facetsOf, inflightAccess, page, sortInflight, sortNewestFirst } from './query';
 import { CallbackRow, CallRow, Facets, InFlightRow, ListPage, ListQuery, Section, Summary } from './types';
 
@@ -21,6 +21,8 @@ export interface PollNodeOptions {
   provider: () => string | undefined;
   /** The node's context store (its `contextStore` setting). */
   store?: string;
+  /** The account's shared state, when it has one: rows needing attention are kept there. */
+  sharedRecords?: SharedRecords;
 }
 
 export interface CallbackNodeOptions {
@@ -49,8 +51,27 @@ export class ActivityRegistry {
   private inflightBuilding: Promise<Snapshot<InFlightRow>> | undefined;
   private placedSnap: Snapshot<CallRow> | undefined;
   private callbackSnap: Snapshot<CallbackRow> | undefined;
+  private sharedTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly now: () => number = Date.now) {}
+
+  /**
+   * A shared watch list changes on other instances without an event here: while
+   * a poll node has one, In flight counts as changed every 2 s, so an open
+   * sidebar reads it again (and the live counts follow).
+   */
+  private watchShared(): void {
+    if (this.sharedTimer || this.polls.size === 0) return;
+    this.sharedTimer = setInterval(() => {
+      if (this.polls.size === 0) {
+        clearInterval(this.sharedTimer);
+        this.sharedTimer = undefined;
+        return;
+      }
+      if ([...this.polls.values()].some((t) => t.sharesList)) this.bump('inflight');
+    }, SHARED_LIST_MAX_AGE_MS);
+    this.sharedTimer.unref?.();
+  }
 
   get version(): number {
     return this.versionNo;
@@ -76,8 +97,9 @@ export class ActivityRegistry {
 
   /** Called by a poll status node once; the track unregisters itself when the node closes. */
   pollNode(node: Node, opts: PollNodeOptions): PollTrack {
-    const track = new PollTrack(node, opts.source, opts.provider, opts.store, () => this.bump('inflight'), this.now);
+    const track = new PollTrack(node, opts.source, opts.provider, opts.store, () => this.bump('inflight'), this.now, opts.sharedRecords);
     this.attach(node, this.polls, track, 'inflight');
+    this.watchShared();
     return track;
   }
 
