@@ -179,7 +179,8 @@ describe('delivergo resale units as documented, in a real runtime against the sa
     const out = collect('out');
     const errors = collect('errors');
     helper.getNode('ru')?.receive({ operation: 'add', payload: NEW_UNIT });
-    helper.getNode('ru')?.receive({ operation: 'add', payload: NEW_UNIT });
+    // The same unit again is meant here: without a key of its own the repeat guard would refuse it.
+    helper.getNode('ru')?.receive({ operation: 'add', payload: NEW_UNIT, idempotencyKey: 'second unit' });
     helper.getNode('ru')?.receive({ operation: 'update', payload: { Id: 1, Active: false } });
     helper.getNode('ru')?.receive({ operation: 'delete', payload: { Id: 1 } });
     const got = await out.wait(4);
