@@ -9,13 +9,12 @@
  */
 import assert from 'assert';
 import fs from 'fs';
-import http from 'http';
 import os from 'os';
 import path from 'path';
 import { Browser, Page } from 'playwright-core';
 import { Sandbox } from '../../sandbox/server';
 import { PLANVIEWER_TEST_UUIDS as T } from '../../sandbox/providers/planviewer';
-import { makeUserDir, startNodeRed, post, NodeRedProcess } from '../support/process';
+import { makeUserDir, startNodeRed, post, request, NodeRedProcess } from '../support/process';
 import { chromiumInstalled, CHROMIUM, launch, openEditor, EditorPage } from './editor';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -44,18 +43,6 @@ function sandboxJob(sandbox: Sandbox, n: number, intention: string = T.normal): 
   return id;
 }
 
-function request(url: string, method: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    // A new connection each time: a kept-alive one that the busy server closes as it is reused would be ECONNRESET.
-    const req = http.request(url, { method, headers, agent: false }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 const inject = (red: NodeRedProcess, id: string, payload?: unknown) =>
   post(`${red.url}/inject/${id}`, payload === undefined ? undefined : { __user_inject_props__: [{ p: 'payload', v: JSON.stringify(payload), vt: 'json' }] });

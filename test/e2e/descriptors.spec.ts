@@ -1,17 +1,7 @@
 import assert from 'assert';
-import http from 'http';
 import path from 'path';
-import { makeUserDir, startNodeRed, NodeRedProcess } from '../support/process';
+import { makeUserDir, startNodeRed, NodeRedProcess, request } from '../support/process';
 
-function get(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    http.get(url, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    }).on('error', reject);
-  });
-}
 
 describe('provider descriptors reach the editor (a real Node-RED process)', function () {
   this.timeout(60_000);
@@ -30,7 +20,7 @@ describe('provider descriptors reach the editor (a real Node-RED process)', func
     }),`;
     const flows = [{ id: 'acc', type: 'fulfillment-account', provider: 'planviewer' }];
     red = await startNodeRed(makeUserDir(flows, { acc: { apiKey: 'desc-key', apiSecret: 'desc-secret-value' } }, undefined, register));
-    const settings = await get(`${red.url}/settings`);
+    const settings = await request(`${red.url}/settings`);
     assert.strictEqual(settings.status, 200);
     const body = JSON.parse(settings.body) as { fulfillmentAccountProviders?: Array<{ name: string; defaultBaseUrl?: string; credentials: Array<{ key: string }> }> };
     const names = (body.fulfillmentAccountProviders ?? []).map((p) => p.name);

@@ -14,7 +14,7 @@ import { AddressInfo } from 'net';
 import { Sandbox } from '../../sandbox/server';
 import { PLANVIEWER_TEST_UUIDS as T } from '../../sandbox/providers/planviewer';
 import { uploaderCallbackBody } from '../../sandbox/providers/probo';
-import { makeUserDir, startNodeRed, NodeRedProcess } from '../support/process';
+import { makeUserDir, startNodeRed, NodeRedProcess, post, request, waitUntil } from '../support/process';
 import { redisInstalled, REDIS_SERVER, RedisServer, startRedis } from '../support/redis';
 
 const REDIS_PASSWORD = 'e2e-redis-pw-5521';
@@ -35,26 +35,7 @@ interface Output {
   text?: string;
 }
 
-function request(url: string, body: unknown): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const data = JSON.stringify(body);
-    const req = http.request(url, { method: 'POST', agent: false, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
-    req.on('error', reject);
-    req.end(data);
-  });
-}
 
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /**
  * Waits as long as the work moves on: fails only when `progress` has not
@@ -147,14 +128,8 @@ describe('two Node-RED instances sharing one Redis', function () {
 
   /** The operations sidebar's admin API of one instance (no adminAuth here: open, as in a default Node-RED). */
   function sidebar(p: NodeRedProcess | undefined, path: string, body?: unknown): Promise<{ status: number; body: string }> {
-    if (body !== undefined) return request(`${p?.url}/fulfillment/activity/${path}`, body);
-    return new Promise((resolve, reject) => {
-      http.get(`${p?.url}/fulfillment/activity/${path}`, { agent: false }, (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      }).on('error', reject);
-    });
+    if (body !== undefined) return post(`${p?.url}/fulfillment/activity/${path}`, body);
+    return request(`${p?.url}/fulfillment/activity/${path}`);
   }
 
   interface Row {
@@ -240,7 +215,7 @@ describe('two Node-RED instances sharing one Redis', function () {
     const before = sandbox.count(ORDERS);
     for (let i = 0; i < 50; i++) {
       const body = { uuids: [uuid(i, 1)] };
-      const answers = await Promise.all([request(`${red.a?.url}/order`, body), request(`${red.b?.url}/order`, body)]);
+      const answers = await Promise.all([post(`${red.a?.url}/order`, body), post(`${red.b?.url}/order`, body)]);
       const ok = answers.filter((x) => x.status === 200);
       const refused = answers.filter((x) => x.status === 409).map((x) => JSON.parse(x.body) as { error: { code: string; cause: { providerCode: string } } });
       assert.strictEqual(ok.length, 1, `order ${i}: ${answers.map((x) => `${x.status} ${x.body.slice(0, 200)}`).join(' | ')}`);
@@ -254,10 +229,10 @@ describe('two Node-RED instances sharing one Redis', function () {
   it('a callback posted to both instances is output once', async () => {
     for (let id = 1; id <= 10; id++) {
       const body = uploaderCallbackBody({ id, external_id: id, calculation_id: 1, callback_url: '', status: 'confirmed' }, 'confirmed', []);
-      const answers = await Promise.all([red.a, red.b].map((p) => request(`${p?.url}/fulfillment/callback/e2e/${CALLBACK_SECRET}`, body)));
+      const answers = await Promise.all([red.a, red.b].map((p) => post(`${p?.url}/fulfillment/callback/e2e/${CALLBACK_SECRET}`, body)));
       assert.deepStrictEqual(answers.map((x) => x.status), [200, 200]);
     }
-    await until(() => outputs.filter((o) => o.kind === 'event').length >= 10, 30_000, 'ten events');
+    await waitUntil(() => outputs.filter((o) => o.kind === 'event').length >= 10, 30_000, 'ten events');
     await new Promise((r) => setTimeout(r, 1000));
     const ids = outputs.filter((o) => o.kind === 'event').map((o) => o.id).sort((x, y) => Number(x) - Number(y));
     assert.deepStrictEqual(ids, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -270,7 +245,7 @@ describe('two Node-RED instances sharing one Redis', function () {
     const intervalMs = SLOW_INTERVAL_S * 1000;
     const started = Date.now();
     // Every job reaches both instances (a trigger both receive, as in high availability): watched once all the same.
-    await Promise.all([request(`${red.a?.url}/watch`, ids), request(`${red.b?.url}/watch`, ids)]);
+    await Promise.all([post(`${red.a?.url}/watch`, ids), post(`${red.b?.url}/watch`, ids)]);
     const statusReads = (): number => sandbox.requests.filter((r) => r.path === STATUS).length;
     await whileMoving(() => done(set).length >= 1000, () => done(set).length + statusReads(), 30_000, 200_000, 'all 1,000 jobs done').catch(async (e: Error) => {
       // What was left, to tell a slow machine from a lost job.
@@ -307,24 +282,24 @@ describe('two Node-RED instances sharing one Redis', function () {
   it('Redis stopped and started again: creates refused meanwhile (nothing sent), polling paused, then everything resumes with no job lost', async () => {
     const ids = jobs(20, 3);
     const set = new Set(ids);
-    await request(`${red.a?.url}/watch-fast`, ids);
+    await post(`${red.a?.url}/watch-fast`, ids);
     await whileMoving(() => readsOf(set).size === 20, () => sandbox.requests.length, 30_000, 90_000, 'every job read once');
     await redis.stop(true);
     const ordersBefore = sandbox.count(ORDERS);
-    const answer = await request(`${red.a?.url}/order`, { uuids: [uuid(1, 4)] });
+    const answer = await post(`${red.a?.url}/order`, { uuids: [uuid(1, 4)] });
     assert.strictEqual(answer.status, 409);
     const error = (JSON.parse(answer.body) as { error: { code: string; message: string } }).error;
     assert.strictEqual(error.code, 'shared_state');
     assert.match(error.message, /unreachable.*nothing was sent/);
     assert.ok(!error.message.includes(REDIS_PASSWORD));
-    await until(() => outputs.some((o) => o.kind === 'status' && /^paused/.test(o.text ?? '')), 30_000, 'a paused status');
+    await waitUntil(() => outputs.some((o) => o.kind === 'status' && /^paused/.test(o.text ?? '')), 30_000, 'a paused status');
     assert.strictEqual(sandbox.count(ORDERS), ordersBefore, 'the refused order was not sent');
     assert.ok(done(set).length < 20, 'not finished while Redis was away');
 
     await redis.start();
     await whileMoving(() => done(set).length >= 20, () => done(set).length + sandbox.requests.length, 30_000, 120_000, 'all 20 jobs done after Redis came back');
     // Polling resumed, so the client is connected again: the order goes through.
-    const again = await request(`${red.a?.url}/order`, { uuids: [uuid(1, 4)] });
+    const again = await post(`${red.a?.url}/order`, { uuids: [uuid(1, 4)] });
     assert.strictEqual(again.status, 200, again.body.slice(0, 300));
     assert.strictEqual(sandbox.count(ORDERS), ordersBefore + 1);
     await new Promise((r) => setTimeout(r, 1500));
@@ -345,7 +320,7 @@ describe('two Node-RED instances sharing one Redis', function () {
       if (Date.now() > end) throw new Error('timed out waiting for both instances polling poll-slow');
       await new Promise((r) => setTimeout(r, 200));
     }
-    await request(`${red.a?.url}/watch-slow`, [one, two]);
+    await post(`${red.a?.url}/watch-slow`, [one, two]);
 
     // b's sidebar lists the jobs a was given: one shared list.
     const listed = await untilListed(red.b, 'poll-slow', (rows) => [one, two].every((id) => rows.some((r) => r.id === id)), "a's jobs in b's sidebar");
@@ -358,7 +333,7 @@ describe('two Node-RED instances sharing one Redis', function () {
       const outs = progressOf(one).length;
       const checked = await sidebar(p, 'check', { node: 'poll-slow', kind, id: one });
       assert.strictEqual(checked.status, 200, checked.body);
-      await until(() => progressOf(one).length > outs, 30_000, `the output of check now on ${name}`);
+      await waitUntil(() => progressOf(one).length > outs, 30_000, `the output of check now on ${name}`);
       await new Promise((r) => setTimeout(r, 1500));
       assert.strictEqual(readsOfJob(one), reads + 1, `check now on ${name} asked once`);
       assert.deepStrictEqual(progressOf(one).slice(outs).map((o) => [o.instance, o.status]), [[name, status]], `output once, on ${name}`);
@@ -374,8 +349,8 @@ describe('two Node-RED instances sharing one Redis', function () {
     assert.strictEqual(readsOfJob(two), 0, 'never asked about');
 
     // A job needing attention, reported by whichever instance asked: listed on both, dismissed from the other.
-    await request(`${red.a?.url}/watch-fast`, [failing]);
-    await until(() => outputs.some((o) => o.kind === 'attention' && o.jobId === failing), 30_000, 'the failed job on output 2');
+    await post(`${red.a?.url}/watch-fast`, [failing]);
+    await waitUntil(() => outputs.some((o) => o.kind === 'attention' && o.jobId === failing), 30_000, 'the failed job on output 2');
     const reporter = outputs.find((o) => o.kind === 'attention' && o.jobId === failing)?.instance === 'a' ? red.a : red.b;
     const other = reporter === red.a ? red.b : red.a;
     const needsAttention = (rows: Row[]): boolean => rows.some((r) => r.id === failing && !!r.attention);
@@ -392,7 +367,7 @@ describe('two Node-RED instances sharing one Redis', function () {
   it('kill -9 of one instance mid-poll: the other finishes all its jobs, each once', async () => {
     const ids = jobs(200, 5);
     const set = new Set(ids);
-    await Promise.all([request(`${red.a?.url}/watch-fast`, ids.slice(0, 100)), request(`${red.b?.url}/watch-fast`, ids.slice(100))]);
+    await Promise.all([post(`${red.a?.url}/watch-fast`, ids.slice(0, 100)), post(`${red.b?.url}/watch-fast`, ids.slice(100))]);
     // Every job read twice (of the six it needs): b holds claims when it dies, none has finished.
     await whileMoving(() => [...readsOf(set).values()].filter((t) => t.length >= 2).length === 200, () => sandbox.requests.length, 30_000, 90_000, 'two reads of every job');
     assert.strictEqual(done(set).length, 0);

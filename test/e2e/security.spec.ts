@@ -1,21 +1,9 @@
 import assert from 'assert';
-import http from 'http';
 import fs from 'fs';
 import path from 'path';
 import { Sandbox } from '../../sandbox/server';
-import { makeUserDir, startNodeRed, NodeRedProcess } from '../support/process';
+import { makeUserDir, startNodeRed, NodeRedProcess, request } from '../support/process';
 
-function request(url: string, method: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 describe('security in a real Node-RED process', function () {
   this.timeout(60_000);

@@ -4,23 +4,11 @@
  * need attention, the same placed calls and callbacks.
  */
 import assert from 'assert';
-import http from 'http';
 import { Sandbox } from '../../sandbox/server';
 import { PLANVIEWER_TEST_UUIDS as T } from '../../sandbox/providers/planviewer';
-import { makeUserDir, startNodeRed, post, NodeRedProcess } from '../support/process';
+import { makeUserDir, startNodeRed, post, NodeRedProcess, getJson } from '../support/process';
 import { CallbackRow, CallRow, InFlightRow, ListPage } from '../../nodes/runtime/activity';
 
-function getJson<R>(url: string): Promise<R> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text) as R) : reject(new Error(`${res.statusCode} ${text}`))));
-      })
-      .on('error', reject);
-  });
-}
 
 describe('operations sidebar across a restart (a real Node-RED process, localfilesystem context)', function () {
   this.timeout(90_000);

@@ -8,6 +8,7 @@ import assert from 'assert';
 import http from 'http';
 import path from 'path';
 import { AddressInfo } from 'net';
+import { request as send, Answer } from '../support/process';
 import { helper, allNodes, collect, accountNode, catchTo, delay } from '../support/red';
 import { Sandbox } from '../../sandbox/server';
 import { PLANVIEWER_TEST_UUIDS as T } from '../../sandbox/providers/planviewer';
@@ -23,23 +24,9 @@ const plugin = require(path.join(root, 'dist', 'nodes', 'sidebar', 'fulfillment-
 const CREDS = { acc: { apiKey: 'pv-key-activity', apiSecret: 'pv-secret-activity' }, pb: { apiKey: 'probo-key-activity' }, cb: { secret: 'cb-secret-activity-42' } };
 const PRODUCT = { code: 'banner-510', options: [{ code: 'width', value: 100 }, { code: 'height', value: 100 }, { code: 'amount', value: 1 }] };
 
-interface Answer {
-  status: number;
-  body: string;
-  type?: string;
-}
 
 function request(url: string, method = 'GET', body?: string, contentType = 'application/json'): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = body === undefined ? {} : { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) };
-    const req = http.request(url, { method, agent: false, headers }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, type: res.headers['content-type'] }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  return send(url, method, body === undefined ? {} : { 'Content-Type': contentType }, body);
 }
 
 /** A uuid the sandbox knows as a job (as if it had been ordered), for lists of many jobs. */

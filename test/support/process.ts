@@ -81,18 +81,36 @@ export async function startNodeRed(userDir: string, nodeBinary = process.execPat
   };
 }
 
-export function post(url: string, body?: unknown): Promise<{ status: number; body: string }> {
+export interface Answer {
+  status: number;
+  body: string;
+  /** Its Content-Type. */
+  type?: string;
+}
+
+/** One HTTP request on a new connection: a kept-alive one that the busy server closes as it is reused would be ECONNRESET. */
+export function request(url: string, method = 'GET', headers: Record<string, string> = {}, body?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const data = body === undefined ? '' : JSON.stringify(body);
-    // A new connection each time: a kept-alive one that the busy server closes as it is reused would be ECONNRESET.
-    const req = http.request(url, { method: 'POST', agent: false, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } }, (res) => {
+    const req = http.request(url, { method, agent: false, headers }, (res) => {
       let text = '';
       res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, type: res.headers['content-type'] }));
     });
     req.on('error', reject);
-    req.end(data);
+    req.end(body);
   });
+}
+
+export function post(url: string, body?: unknown): Promise<Answer> {
+  const data = body === undefined ? '' : JSON.stringify(body);
+  return request(url, 'POST', { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(data)) }, data);
+}
+
+/** The JSON of a GET that must answer 200. */
+export async function getJson<R>(url: string): Promise<R> {
+  const answer = await request(url);
+  if (answer.status !== 200) throw new Error(`${answer.status} ${answer.body}`);
+  return JSON.parse(answer.body) as R;
 }
 
 export async function waitUntil(check: () => boolean, ms: number, what: string): Promise<void> {
