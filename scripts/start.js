@@ -2,6 +2,7 @@
 // `npm start`: the built-in sandbox on 127.0.0.1:1881 plus Node-RED (the
 // project's own dependency) on 127.0.0.1:1880, with this package loaded and
 // every example flow imported, in the git-ignored user directory `.userdir/`.
+// PORT and SANDBOX_PORT choose other ports; the examples are imported with them.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -20,10 +21,10 @@ async function main() {
   try {
     await sandbox.start(sandboxPort);
   } catch (e) {
-    console.error(`The sandbox could not listen on 127.0.0.1:${sandboxPort} (${e.message}). Is another "npm start" running?`);
+    console.error(`The sandbox could not listen on 127.0.0.1:${sandboxPort} (${e.message}). Is another "npm start" running? SANDBOX_PORT=<port> chooses another port.`);
     process.exit(1);
   }
-  const { firstTab } = prepareUserDir({ root, userDir, uiPort });
+  const { firstTab } = prepareUserDir({ root, userDir, uiPort, sandboxPort });
   const red = spawn(process.execPath, [require.resolve('node-red/red.js'), '--userDir', userDir, '--settings', path.join(userDir, 'settings.js')], {
     cwd: userDir,
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -39,10 +39,27 @@ const SANDBOX_CALLBACK_SECRET = 'sandbox-callback-secret';
 /** The tab `npm start` tells a newcomer to open: first in the flows, so the editor opens on it. */
 const FIRST_TAB = 'pv_tab';
 
-function exampleFlows(root) {
+// The example flows name the addresses `npm start` uses by default.
+const EXAMPLE_EDITOR = 'http://127.0.0.1:1880';
+const EXAMPLE_SANDBOX = 'http://127.0.0.1:1881';
+
+/**
+ * The example flows, the first tab first; with `uiPort` / `sandboxPort` (PORT
+ * and SANDBOX_PORT of `npm start`) their accounts point at that sandbox and
+ * their callback nodes at that editor, so the examples work on other ports too.
+ */
+function exampleFlows(root, { uiPort = 1880, sandboxPort = 1881 } = {}) {
   const dir = path.join(root, 'examples');
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
-  const flows = files.map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+  const flows = files.map((f) => {
+    const text = fs
+      .readFileSync(path.join(dir, f), 'utf8')
+      .split(EXAMPLE_SANDBOX)
+      .join(`http://127.0.0.1:${sandboxPort}`)
+      .split(EXAMPLE_EDITOR)
+      .join(`http://127.0.0.1:${uiPort}`);
+    return JSON.parse(text);
+  });
   const first = flows.findIndex((nodes) => nodes.some((n) => n.type === 'tab' && n.id === FIRST_TAB));
   if (first > 0) flows.unshift(...flows.splice(first, 1));
   return flows.flat();
@@ -122,7 +139,7 @@ function readCredentials(credFile, secret) {
   }
 }
 
-function prepareUserDir({ root, userDir, uiPort }) {
+function prepareUserDir({ root, userDir, uiPort, sandboxPort = 1881 }) {
   fs.mkdirSync(path.join(userDir, 'node_modules'), { recursive: true });
   const link = path.join(userDir, 'node_modules', 'node-red-contrib-fulfillment');
   try {
@@ -137,7 +154,7 @@ function prepareUserDir({ root, userDir, uiPort }) {
     fs.writeFileSync(pkg, JSON.stringify({ name: 'node-red-userdir', private: true, dependencies: { 'node-red-contrib-fulfillment': 'file:..' } }, null, 2));
   }
   const flowsFile = path.join(userDir, 'flows.json');
-  if (!fs.existsSync(flowsFile)) fs.writeFileSync(flowsFile, JSON.stringify(exampleFlows(root), null, 2));
+  if (!fs.existsSync(flowsFile)) fs.writeFileSync(flowsFile, JSON.stringify(exampleFlows(root, { uiPort, sandboxPort }), null, 2));
   const flows = JSON.parse(fs.readFileSync(flowsFile, 'utf8'));
   const credFile = path.join(userDir, 'flows_cred.json');
   const creds = readCredentials(credFile, secret);
