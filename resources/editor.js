@@ -17,7 +17,7 @@
   var NS = PKG + '/fulfillment-account:';
   var LANGS = ['en-US', 'de', 'nl', 'fr'];
   var LOOPBACK = ['127.0.0.1', 'localhost', '::1'];
-  /** Where `npm start` (and `npm run sandbox`) serves the sandbox. */
+  /** Where `npm start` (and `npm run sandbox`) serves the sandbox unless SANDBOX_PORT says otherwise (the runtime exports it). */
   var SANDBOX_ORIGIN = 'http://127.0.0.1:1881';
 
   function addStyle() {
@@ -111,7 +111,7 @@
   }
   function sandboxUrl(providerName) {
     var p = provider(providerName);
-    return p && p.sandboxPath ? SANDBOX_ORIGIN + p.sandboxPath : '';
+    return p && p.sandboxPath ? (RED.settings.fulfillmentAccountSandboxOrigin || SANDBOX_ORIGIN) + p.sandboxPath : '';
   }
 
   // ---- validators ---------------------------------------------------------

@@ -11,7 +11,7 @@ import { settingsFrom, DEFAULT_MAX_RESPONSE_MB } from '../runtime/account-settin
 import { FulfillmentError } from '../core/errors';
 import { registerAccountAdmin } from './admin';
 import { registerChoicesRoute } from '../runtime/choices-route';
-import { isSandboxUrl } from './sandbox';
+import { isSandboxUrl, sandboxOrigin } from './sandbox';
 
 export = function register(RED: NodeAPI): void {
   function AccountNodeCtor(this: Node, def: NodeDef): void {
@@ -61,6 +61,8 @@ export = function register(RED: NodeAPI): void {
       fulfillmentAccountProviders: { value: providerInfos(), exportable: true },
       // The runtime's default largest answer, so a new account in the editor gets the same one.
       fulfillmentAccountMaxResponseMb: { value: DEFAULT_MAX_RESPONSE_MB, exportable: true },
+      // Where "use the sandbox" points (SANDBOX_PORT moves it).
+      fulfillmentAccountSandboxOrigin: { value: sandboxOrigin(), exportable: true },
     },
   });
   registerAccountAdmin(RED);

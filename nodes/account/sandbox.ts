@@ -22,3 +22,13 @@ export function isSandboxUrl(sandboxPath: string | undefined, baseUrl: unknown):
   const path = url.pathname.replace(/\/+$/, '');
   return LOOPBACK.has(host) && (path === root || path.startsWith(`${root}/`));
 }
+
+/**
+ * Where the sandbox of `npm start` / `npm run sandbox` listens: port 1881, or
+ * SANDBOX_PORT (both read it, and `npm start` passes its environment on to
+ * Node-RED), so the dialog's "use the sandbox" fills in the address that answers.
+ */
+export function sandboxOrigin(env: NodeJS.ProcessEnv = process.env): string {
+  const port = Number(env.SANDBOX_PORT);
+  return `http://127.0.0.1:${Number.isInteger(port) && port > 0 && port < 65536 ? port : 1881}`;
+}

@@ -218,7 +218,8 @@ describe('editor in a real browser (chromium)', function () {
         // Two context stores, as `npm start` has: the dialogs list them.
         'module.exports.contextStorage = { default: { module: "localfilesystem" }, memory: { module: "memory" } };\n',
     );
-    red = await startNodeRed(userDir);
+    // As `npm start` on another SANDBOX_PORT: "use the sandbox" must fill in this sandbox's address.
+    red = await startNodeRed(userDir, undefined, undefined, { SANDBOX_PORT: new URL(sandbox.url).port });
     browser = await launch();
     editor = await openEditor(browser, red.url);
     page = editor.page;
@@ -561,7 +562,8 @@ describe('editor in a real browser (chromium)', function () {
       assert.match(onSandbox.tip, /accepts any credentials/);
       assert.strictEqual(live.mark, 'live');
       assert.strictEqual(back.mark, 'sandbox');
-      assert.strictEqual(back.url, `http://127.0.0.1:1881${PROVIDERS.find((p) => p.name === account.provider)?.sandboxPath}`);
+      assert.strictEqual(back.url, `${sandbox.url}${PROVIDERS.find((p) => p.name === account.provider)?.sandboxPath}`);
+      assert.ok(onSandbox.tip.includes(`${sandbox.url}/`), `the hint names the sandbox that runs: ${onSandbox.tip}`);
       noBrowserErrors();
     });
 
