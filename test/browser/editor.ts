@@ -167,3 +167,15 @@ export async function dialogTexts(page: Page): Promise<{ shown: ShownText[]; lab
     return { shown, labels };
   });
 }
+
+/** The visible row labels of the open dialog whose text does not fit their box (it would run under the field). */
+export async function overflowingLabels(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    $('.red-ui-tray')
+      .last()
+      .find('form .form-row:visible > label')
+      .filter((_i: number, l: { clientWidth: number; scrollWidth: number }) => l.clientWidth > 0 && l.scrollWidth > l.clientWidth + 1)
+      .map((_i: number, l: { clientWidth: number; scrollWidth: number }) => `${$(l).text().trim()} (${l.scrollWidth} > ${l.clientWidth} px)`)
+      .get(),
+  );
+}
