@@ -20,7 +20,7 @@ import { ProviderInfo } from '../../nodes/core/descriptor';
 import { makeUserDir, startNodeRed, NodeRedProcess } from '../support/process';
 import { helpOutline } from '../support/help-outline';
 import { DEFAULT_MAX_RESPONSE_MB } from '../../nodes/runtime/account-settings';
-import { chromiumInstalled, CHROMIUM, launch, openEditor, openDialog, openNewConfig, closeDialog, screenshotDialog, showHelp, dialogTexts, overflowingLabels, EditorPage } from './editor';
+import { chromiumInstalled, CHROMIUM, launch, openEditor, openDialog, openNewConfig, closeDialog, screenshotDialog, showHelp, dialogTexts, overflowingLabels, cutOffSelects, EditorPage } from './editor';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const RED: any;
@@ -768,7 +768,7 @@ describe('editor in a real browser (chromium)', function () {
           for (const n of oneOfEach) {
             const kind = await openDialog(other.page, n.id);
             const { shown, labels } = await dialogTexts(other.page);
-            const cutOff = await overflowingLabels(other.page);
+            const cutOff = [...(await overflowingLabels(other.page)), ...(await cutOffSelects(other.page))];
             if (lang === 'de') await screenshotDialog(other.page, path.join(shots, `${n.type}-de.png`));
             let accountRows: Array<{ key: string; label: string }> = [];
             if (n.type === ACCOUNT) {
@@ -779,7 +779,7 @@ describe('editor in a real browser (chromium)', function () {
                   return $('.fulfillment-credential:visible, .fulfillment-setting:visible').map((_i: number, r: unknown) => ({ key: $(r).attr('data-key'), label: $(r).find('label span').text().trim() })).get();
                 }, p.name);
                 accountRows = accountRows.concat(rows);
-                cutOff.push(...(await overflowingLabels(other.page)).map((l) => `${p.name}: ${l}`));
+                cutOff.push(...[...(await overflowingLabels(other.page)), ...(await cutOffSelects(other.page))].map((l) => `${p.name}: ${l}`));
                 const expected = [...p.credentials, ...p.settings].map((f) => ({ key: f.key, label: f.label[lang] }));
                 assert.deepStrictEqual(rows, expected, `${p.name} in ${locale}`);
               }
@@ -795,7 +795,7 @@ describe('editor in a real browser (chromium)', function () {
             }
             assert.ok(ownStrings >= 2, `${n.type}: its dialog shows this package's strings (${ownStrings}): ${JSON.stringify(shown).slice(0, 300)}`);
             for (const l of labels) assert.ok(l !== '' || n.type === ACCOUNT, `${n.type} in ${locale}: a label without text`);
-            assert.deepStrictEqual(cutOff, [], `${n.type} in ${locale}: labels that run under their field`);
+            assert.deepStrictEqual(cutOff, [], `${n.type} in ${locale}: labels that run under their field, choices cut off`);
             assert.ok(accountRows.every((r) => r.label !== ''), 'no descriptor field without a label');
           }
           const palette = await other.page.evaluate((list: string[]) => list.map((t) => $('.red-ui-palette-node[data-palette-type="' + t + '"] .red-ui-palette-label').text().replace(/\s+/g, ' ').trim()), types);

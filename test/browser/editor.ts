@@ -13,6 +13,8 @@ export const CHROMIUM = '/usr/bin/chromium';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const RED: any;
 declare const $: any;
+declare const document: any;
+declare function getComputedStyle(el: unknown): { fontSize: string; fontFamily: string; paddingLeft: string; paddingRight: string };
 
 export function chromiumInstalled(): boolean {
   try {
@@ -178,4 +180,28 @@ export async function overflowingLabels(page: Page): Promise<string[]> {
       .map((_i: number, l: { clientWidth: number; scrollWidth: number }) => `${$(l).text().trim()} (${l.scrollWidth} > ${l.clientWidth} px)`)
       .get(),
   );
+}
+
+/**
+ * The visible drop-downs of the open dialog (not the config-node pickers,
+ * which show the user's own names) whose chosen text is wider than the box.
+ */
+export async function cutOffSelects(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const canvas = document.createElement('canvas').getContext('2d');
+    if (!canvas) return [];
+    return $('.red-ui-tray')
+      .last()
+      .find('form .form-row:visible > select:visible')
+      .filter((_i: number, s: { id: string }) => !$(s).next().is('a.red-ui-button, .red-ui-button') && !/-account$|-sharedState$/.test(s.id))
+      .map((_i: number, s: { id: string; clientWidth: number }) => {
+        const text = $(s).find('option:selected').text();
+        const style = getComputedStyle(s);
+        canvas.font = `${style.fontSize} ${style.fontFamily}`;
+        // Room for the padding and the arrow.
+        const room = s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 16;
+        return canvas.measureText(text).width > room ? `${s.id}: "${text}"` : null;
+      })
+      .get();
+  });
 }
