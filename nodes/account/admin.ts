@@ -17,6 +17,7 @@ import { createProvider, ProviderHandle } from '../providers';
 import { CREDENTIAL_KEYS } from '../core/descriptor';
 import { asFulfillmentError } from '../core/errors';
 import { isPlainObject } from '../core/validate';
+import { nothingListensHint } from '../runtime/input';
 
 type Credentials = Record<string, string | undefined>;
 
@@ -88,7 +89,10 @@ export function registerAccountAdmin(RED: NodeAPI): void {
     test()
       .then(
         (message) => res.json({ ok: true, message }),
-        (e) => res.json({ ok: false, message: asFulfillmentError(e).message }),
+        (e) => {
+          const fe = asFulfillmentError(e);
+          res.json({ ok: false, message: fe.message + (nothingListensHint(fe) ?? '') });
+        },
       )
       .catch(() => undefined);
   });

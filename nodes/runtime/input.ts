@@ -87,11 +87,30 @@ export function reportable(fe: FulfillmentError): Report {
  * texts) and the provider's own words when it does not say them yet.
  */
 function withFacts(fe: FulfillmentError): string {
-  let text = fe.message;
+  let text = fe.message + (nothingListensHint(fe) ?? '');
   if (fe.providerMessage && !text.includes(fe.providerMessage)) text += `: ${fe.providerMessage}`;
   if (fe.status !== undefined && !text.includes(String(fe.status))) {
     const prefix = fe.provider && text.startsWith(`${fe.provider}: `) ? `${fe.provider}: ` : '';
     text = `${prefix}HTTP ${fe.status}: ${text.slice(prefix.length)}`;
   }
   return text;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/**
+ * A refused connection to this machine is, nearly always, an example's
+ * account whose sandbox is not running (a package installed from the palette
+ * has none): say where it comes from, instead of a bare ECONNREFUSED.
+ */
+export function nothingListensHint(fe: FulfillmentError): string | undefined {
+  if (fe.kind !== 'network' || fe.providerCode !== 'ECONNREFUSED' || !fe.request) return undefined;
+  let url: URL;
+  try {
+    url = new URL(fe.request.url);
+  } catch {
+    return undefined;
+  }
+  if (!LOOPBACK.has(url.hostname.replace(/^\[|\]$/g, ''))) return undefined;
+  return ` (nothing listens at ${url.origin}: for the sandbox, run \`npm start\` or \`npm run sandbox\` in a clone of the package's repository, or point the account at the provider)`;
 }

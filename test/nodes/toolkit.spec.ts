@@ -148,6 +148,14 @@ describe('runtime toolkit: request source, number settings, statuses, errors, Te
     assert.strictEqual(Object.getPrototypeOf(report).constructor, Object, 'shown as a plain object');
   });
 
+  it('a refused connection to this machine says the sandbox is not running and where it comes from; one elsewhere does not', () => {
+    const refused = (url: string) =>
+      new FulfillmentError({ provider: 'planviewer', kind: 'network', providerCode: 'ECONNREFUSED', message: 'planviewer: POST /product_api/v1/jobs/order failed: ECONNREFUSED', request: { method: 'POST', url } });
+    const here = String(reportable(refused('http://127.0.0.1:1881/planviewer/product_api/v1/jobs/order')));
+    assert.match(here, /^planviewer: POST \/product_api\/v1\/jobs\/order failed: ECONNREFUSED \(nothing listens at http:\/\/127\.0\.0\.1:1881: .*npm run sandbox/);
+    assert.strictEqual(String(reportable(refused('https://www.planviewer.nl/product_api/v1/jobs/order'))), 'planviewer: POST /product_api/v1/jobs/order failed: ECONNREFUSED');
+  });
+
   it('recognises the sandbox by its address: a loopback host, a path in the provider\'s part of the sandbox', () => {
     const yes = ['http://127.0.0.1:1881/planviewer', 'http://localhost:40123/planviewer/', 'http://[::1]:1881/planviewer'];
     const no = ['https://www.planviewer.nl', 'http://127.0.0.1:1881/planviewerx', 'http://127.0.0.1.example.com/planviewer', 'http://10.0.0.5:1881/planviewer', '', 'not a url'];
