@@ -20,7 +20,7 @@ import { ProviderInfo } from '../../nodes/core/descriptor';
 import { makeUserDir, startNodeRed, NodeRedProcess } from '../support/process';
 import { helpOutline } from '../support/help-outline';
 import { DEFAULT_MAX_RESPONSE_MB } from '../../nodes/runtime/account-settings';
-import { chromiumInstalled, CHROMIUM, launch, openEditor, openDialog, openNewConfig, closeDialog, screenshotDialog, showHelp, dialogTexts, overflowingLabels, cutOffSelects, EditorPage } from './editor';
+import { chromiumInstalled, CHROMIUM, launch, openEditor, openDialog, openNewConfig, closeDialog, screenshotDialog, showHelp, dialogTexts, overflowingLabels, cutOffSelects, tabLayoutProblems, EditorPage } from './editor';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const RED: any;
@@ -810,6 +810,10 @@ describe('editor in a real browser (chromium)', function () {
             assert.deepStrictEqual(help.headings, file.sections.map((s) => s.heading), `${t}: help sections in ${locale}`);
             assert.ok(squeeze(help.text).startsWith(squeeze(file.summary).slice(0, 40)), `${t}: help summary in ${lang}: ${help.text.slice(0, 80)}`);
           }
+          // The example tabs, with this language's (longer) node labels.
+          const layout: string[] = [];
+          for (const tab of examples.filter((t) => t.type === 'tab')) layout.push(...(await tabLayoutProblems(other.page, tab.id)));
+          assert.deepStrictEqual(layout, [], `the examples' layout in ${locale}`);
           assert.deepStrictEqual(other.takeErrors(), []);
         } finally {
           await other.context.close();

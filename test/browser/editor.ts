@@ -205,3 +205,27 @@ export async function cutOffSelects(page: Page): Promise<string[]> {
       .get();
   });
 }
+
+/**
+ * Node boxes of a tab that are closer than 20 px to another (or off the
+ * 940 × 700 workspace the examples are drawn for), as the editor draws them
+ * in its language: an unnamed node's label is translated, and grows.
+ */
+export async function tabLayoutProblems(page: Page, tab: string): Promise<string[]> {
+  await page.evaluate((z: string) => RED.workspaces.show(z), tab);
+  await page.waitForFunction((z: string) => RED.nodes.filterNodes({ z }).every((n: any) => n.w > 0 && n.h > 0 && typeof n.x === 'number'), tab);
+  return page.evaluate((z: string) => {
+    const boxes = RED.nodes.filterNodes({ z }).map((n: any) => ({ name: RED.utils.getNodeLabel(n, n.type), left: n.x - n.w / 2, top: n.y - n.h / 2, right: n.x + n.w / 2, bottom: n.y + n.h / 2 }));
+    const problems: string[] = [];
+    for (const b of boxes) if (b.left < 0 || b.top < 0 || b.right > 940 || b.bottom > 700) problems.push(`${z}: "${b.name}" is outside 940 × 700`);
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i];
+        const b = boxes[j];
+        const apart = a.right + 20 <= b.left || b.right + 20 <= a.left || a.bottom + 20 <= b.top || b.bottom + 20 <= a.top;
+        if (!apart) problems.push(`${z}: "${a.name}" and "${b.name}" are less than 20 px apart`);
+      }
+    }
+    return problems;
+  }, tab);
+}
