@@ -218,4 +218,28 @@ describe('package: node help in every language', () => {
       }
     }
   });
+
+  it('names the other nodes as that language\'s palette does, not by their English names', () => {
+    const quotes: Record<string, [string, string]> = { de: ['„', '“'], nl: ['"', '"'], fr: ['« ', ' »'] };
+    const found: string[] = [];
+    for (const lang of LANGS) {
+      const label = (node: string, l: string): string | undefined => {
+        const v = valueAt(catalog(node, l), `${node}.paletteLabel`);
+        return typeof v === 'string' ? v : undefined;
+      };
+      const names = withEditor
+        .map((n) => [label(n, 'en-US'), label(n, lang)])
+        .filter((pair): pair is [string, string] => !!pair[0] && !!pair[1] && pair[0] !== pair[1]);
+      const [open, close] = quotes[lang];
+      for (const node of withEditor) {
+        const file = path.join(nodesDir, node, 'locales', lang, `${node}.html`);
+        if (!fs.existsSync(file)) continue;
+        const text = fs.readFileSync(file, 'utf8');
+        for (const [en, own] of names) {
+          for (const written of [`${open}${en}${close}`, `<b>${en}</b>`]) if (text.includes(written)) found.push(`${path.relative(root, file)}: ${written} (the palette says ${own})`);
+        }
+      }
+    }
+    assert.deepStrictEqual(found, []);
+  });
 });
