@@ -7,6 +7,7 @@
 const fs = require('fs');
 const path = require('path');
 const http = require('http');
+const net = require('net');
 const { spawn } = require('child_process');
 
 const root = path.resolve(__dirname, '..');
@@ -17,6 +18,13 @@ const { Sandbox } = require(path.join(root, 'dist', 'sandbox', 'server.js'));
 const { prepareUserDir } = require('./userdir');
 
 async function main() {
+  // Another Node-RED (often the user's own) on this port would answer the
+  // address printed below: refuse before anything starts.
+  const taken = await inUse(uiPort);
+  if (taken) {
+    console.error(`Something already listens on 127.0.0.1:${uiPort} (${taken}), perhaps a Node-RED of your own. PORT=<port> npm start chooses another port.`);
+    process.exit(1);
+  }
   const sandbox = new Sandbox();
   try {
     await sandbox.start(sandboxPort);
@@ -55,6 +63,15 @@ async function main() {
     '  ------------------------------------------------------------------',
     '',
   ].join('\n'));
+}
+
+/** Why the port cannot be listened on (in use, not allowed), or '' when it is free. */
+function inUse(port) {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', (e) => resolve(e.code || e.message));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve('')));
+  });
 }
 
 function waitFor(url, tries = 300) {

@@ -6,7 +6,9 @@
  * Node-RED.
  */
 import assert from 'assert';
+import { spawnSync } from 'child_process';
 import fs from 'fs';
+import net from 'net';
 import os from 'os';
 import path from 'path';
 
@@ -52,5 +54,23 @@ describe('npm start on other ports', () => {
     prepareUserDir({ root, userDir, uiPort: 1880 });
     const accounts = imported().filter((n) => n.type === 'fulfillment-account');
     for (const a of accounts) assert.ok(a.baseUrl?.startsWith('http://127.0.0.1:1881/'), `${a.id}: ${a.baseUrl}`);
+  });
+
+  it('refuses to start when PORT is taken (by a Node-RED of the user\'s own), instead of printing that one\'s address', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as net.AddressInfo).port;
+    try {
+      const run = spawnSync(process.execPath, [path.join(root, 'scripts', 'start.js')], {
+        env: { ...process.env, PORT: String(port), SANDBOX_PORT: '0' },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      assert.strictEqual(run.status, 1, run.stdout + run.stderr);
+      assert.match(run.stderr, new RegExp(`already listens on 127\\.0\\.0\\.1:${port}.*PORT=<port>`));
+      assert.doesNotMatch(run.stdout, /Node-RED with node-red-contrib-fulfillment/);
+    } finally {
+      holder.close();
+    }
   });
 });
