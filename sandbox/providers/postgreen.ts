@@ -9,6 +9,12 @@
  * header, else 401. Tests call `state.expireTokens()` to make every live
  * token answer 401, and read `state.authenticateCalls` / `state.logoutCalls`.
  *
+ * Authenticate reads `withProfileDetail: true` from the body or the query
+ * string (`state.profileDetailFrom` narrows it to one); without it the profile
+ * has no services. The guide calls a box's service files configuredFiles,
+ * coniguredFiles and preconfiguredFiles: `state.configuredFilesKey` picks the
+ * key the profile uses.
+ *
  * The profile has one service `SRV_LETTER` ("Registered letter") with two
  * boxes: `BX101` (@type MAIN, name "Letters", the letters) and `BX102`
  * (@type ANNEX, name "Annexes", with the configured file `SF_BACKGROUND_7`,
@@ -18,7 +24,10 @@
  *
  * Options: option type and option ids are NUMBERS (print_mode = 3107, 2SIDE =
  * 77002, see SANDBOX_OPTIONS); a delivery command must send them back as
- * numbers (the string "77002" is refused as an unknown option id). The
+ * numbers (the string "77002" is refused as an unknown option id). With
+ * `state.selectableAs = 'value'`, CheckOptions lists the option values
+ * themselves ("2SIDE", the guide's "[OptionValue1, OptionValue2]") and the
+ * command must send those. The
  * catalogue answers GET and POST (the pages show both); `state.optionMethods
  * = ['POST']` makes GET answer 405, as a platform that takes only POST would.
  *
@@ -162,6 +171,12 @@ export interface PostgreenState {
   shipmentStatus: number;
   /** The multipart field names of every job upload, in order. */
   jobUploads: string[][];
+  /** The key the profile lists a box's service files under: the guide writes configuredFiles, coniguredFiles and preconfiguredFiles. */
+  configuredFilesKey: 'configuredFiles' | 'coniguredFiles' | 'preconfiguredFiles';
+  /** Where authenticate reads withProfileDetail: the body, the query string, or either (the guide does not say). */
+  profileDetailFrom: 'body' | 'query' | 'either';
+  /** What CheckOptions lists and the command takes: option ids, or the option values themselves ("[OptionValue1, OptionValue2]"). */
+  selectableAs: 'id' | 'value';
   expireTokens(): void;
   /** The three documented event types for a shipment, its status as given (default `state.shipmentStatus`). */
   shipmentEvents(shipmentId: string, status?: number): Array<Record<string, unknown>>;
@@ -195,6 +210,9 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     stuckPackGroups: false,
     shipmentStatus: 600,
     jobUploads: [],
+    configuredFilesKey: 'configuredFiles',
+    profileDetailFrom: 'either',
+    selectableAs: 'id',
     expireTokens() {
       for (const t of state.tokens.values()) t.expired = true;
     },
@@ -236,6 +254,19 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     },
   };
 
+  /** The service as the profile shows it, its service files under the key the state names. */
+  const serviceView = (): unknown => ({
+    ...service,
+    properties: {
+      ...service.properties,
+      boxes: service.properties.boxes.map((b) => {
+        if (!('configuredFiles' in b) || state.configuredFilesKey === 'configuredFiles') return b;
+        const { configuredFiles, ...rest } = b;
+        return { ...rest, [state.configuredFilesKey]: configuredFiles };
+      }),
+    },
+  });
+
   const authed = (handler: (ctx: RouteContext) => Promise<void> | void) => async (ctx: RouteContext) => {
     const token = ctx.req.headers['x-auth-token'];
     const session = typeof token === 'string' ? state.tokens.get(token) : undefined;
@@ -251,7 +282,10 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     if (body.login === 'denied' || body.password === 'wrong') return err(ctx, 401, 'bad credentials');
     const token = randomBytes(18).toString('hex');
     state.tokens.set(token, { login: body.login, expired: false });
-    const profile = body.withProfileDetail === true ? { services: [service] } : {};
+    const inBody = body.withProfileDetail === true;
+    const inQuery = ctx.query.get('withProfileDetail') === 'true';
+    const detail = state.profileDetailFrom === 'body' ? inBody : state.profileDetailFrom === 'query' ? inQuery : inBody || inQuery;
+    const profile = detail ? { services: [serviceView()] } : {};
     ctx.send(200, { token, result: { login: body.login, ...profile } }, { 'X-Auth-Token': token });
   });
 
@@ -481,7 +515,7 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     const selectable: Record<string, unknown> = {};
     for (const id of job.packGroups) {
       if (state.packGroups.get(id)?.status !== 'ELIGIBLE') continue;
-      const perType = Object.fromEntries(Object.entries(OPTIONS_BY_TYPE).map(([t, list]) => [t, list.map((o) => o.id)]));
+      const perType = Object.fromEntries(Object.entries(OPTIONS_BY_TYPE).map(([t, list]) => [t, list.map((o) => (state.selectableAs === 'value' ? o.value : o.id))]));
       selectable[id] = { [SANDBOX_SERVICE.channelLabel]: { MAIN: perType } };
     }
     ctx.send(200, { result: { selectableOptions: selectable } });
@@ -497,8 +531,9 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     const labels = Object.keys(sco);
     if (labels.length !== 1 || labels[0] !== SANDBOX_SERVICE.channelLabel) return err(ctx, 400, `unknown channel label ${labels.join(', ')}`);
     const perFile = (sco as Record<string, unknown>)[labels[0]] as Record<string, unknown>;
-    // Option ids are numbers here: "77002" (a string) is not an option id of this platform.
-    const known = new Set<unknown>(Object.values(SANDBOX_OPTIONS));
+    // Option ids are numbers here: "77002" (a string) is not an option id of this platform. With selectableAs
+    // 'value', the command takes what CheckOptions listed: the values ("2SIDE") and nothing else.
+    const known = new Set<unknown>(state.selectableAs === 'value' ? Object.keys(SANDBOX_OPTIONS) : Object.values(SANDBOX_OPTIONS));
     for (const [file, ids] of Object.entries(perFile ?? {})) {
       if (!OUTPUT_FILES.includes(file)) return err(ctx, 400, `unknown output file ${file}`);
       if (!Array.isArray(ids)) return err(ctx, 400, `${file} must be a list of option ids`);

@@ -89,6 +89,58 @@ describe('PostGreen on the wire against the sandbox', function () {
     assert.strictEqual(sandbox.count('/postgreen/options', 'POST'), 2);
   });
 
+  it('reads the option catalogue with POST where GET is answered 404, as a server that routes only POST answers it', async () => {
+    sandbox.fault({ method: 'GET', path: '^/postgreen/options', fault: { type: 'status', status: 404, body: { message: 'Cannot GET' } } });
+    await helper.load(allNodes(), flow(), CREDS);
+    const profile = collect('profile');
+    const errors = collect('errors');
+    helper.getNode('auth')?.receive({ payload: '' });
+    const [p] = await profile.wait(1);
+    assert.strictEqual(errors.messages.length, 0);
+    assert.strictEqual((p.payload as { optionsByName: Record<string, { values: Record<string, unknown> }> }).optionsByName.print_mode.values['2SIDE'], O['2SIDE']);
+    assert.strictEqual(sandbox.count('/postgreen/options/type', 'POST'), 1);
+    assert.strictEqual(sandbox.count('/postgreen/options', 'POST'), 2);
+  });
+
+  /** The first message of `ok`, or a failure naming the error the flow caught instead. */
+  async function outcome(ok: string): Promise<Msg> {
+    const out = collect(ok);
+    const errors = collect('errors');
+    const first = await Promise.race([out.wait(1).then((m) => ({ m: m[0] })), errors.wait(1).then((m) => ({ e: m[0] }))]);
+    if ('e' in first) assert.fail(`expected a message on ${ok}, the flow caught: ${(first.e.error as ErrorMsg).message}`);
+    return first.m;
+  }
+
+  it('sends withProfileDetail in the query string as well as in the body (the guide does not say where it goes)', async () => {
+    sandbox.postgreen.profileDetailFrom = 'query';
+    await helper.load(allNodes(), flow(), CREDS);
+    helper.getNode('auth')?.receive({ payload: '' });
+    const p = await outcome('profile');
+    assert.deepStrictEqual((p.payload as { services: Array<{ id: unknown }> }).services.map((x) => x.id), [S.id]);
+  });
+
+  for (const key of ['preconfiguredFiles', 'coniguredFiles'] as const) {
+    it(`sends the service files of a profile that lists them as ${key} (the guide's other spellings)`, async () => {
+      sandbox.postgreen.configuredFilesKey = key;
+      await helper.load(allNodes(), flow(), CREDS);
+      helper.getNode('createJob')?.receive({ payload: PDF });
+      const c = await outcome('created');
+      assert.ok(c.jobId);
+      assert.deepStrictEqual(sandbox.postgreen.jobUploads[0], ['parameters', `serviceFile__file_${S.annexBox}_0`, `file_main${S.mainBox}_0`]);
+    });
+  }
+
+  it('sends back the option values where CheckOptions lists values ("2SIDE") instead of ids', async () => {
+    sandbox.postgreen.selectableAs = 'value';
+    await helper.load(allNodes(), flow(), CREDS);
+    const jobId = await createdJob();
+    helper.getNode('delivery')?.receive({ payload: jobId });
+    const d = await outcome('delivered');
+    const sent = (sandbox.postgreen.commands[0] as { serviceChannelOptions: Record<string, Record<string, unknown[]>> }).serviceChannelOptions;
+    assert.deepStrictEqual(sent, { [S.channelLabel]: { MAIN: ['2SIDE', 'BW'] } });
+    assert.deepStrictEqual(d.deliveryCommand, sandbox.postgreen.commands[0]);
+  });
+
   it('create job: each status has its own message (429 is not "files not compatible")', async () => {
     await helper.load(allNodes(), flow(), CREDS);
     const errors = collect('errors');

@@ -64,6 +64,8 @@ import {
 /** The default from DEFAULT_BASE_URLS; the guide names no host, so users set their PostGreen instance's URL. */
 export const POSTGREEN_DEFAULT_BASE_URL = 'https://api.postgreen.com';
 const ID = /^[\w.:@~-]{1,200}$/;
+/** Statuses that mean "this path takes no GET" for the option catalogue, which the guide also shows as POST. */
+const GET_REFUSED = [404, 405, 501];
 
 /** A file checked and tied to its multipart field, before anything is opened. */
 interface PreparedFile {
@@ -81,7 +83,7 @@ export class PostgreenClient {
   private readonly upload: HttpClient;
   readonly session: PostgreenSession;
   private catalogue?: Promise<PostgreenOptionCatalogue>;
-  /** The page shows the option catalogue as GET and as POST: GET first, POST once GET answers 405. */
+  /** The page shows the option catalogue as GET and as POST: GET first, POST once GET is refused (405, 404 or 501). */
   private catalogueVerb: 'GET' | 'POST' = 'GET';
   readonly fields: FileFieldNames;
 
@@ -111,17 +113,17 @@ export class PostgreenClient {
     return this.session.logout();
   }
 
-  /** GET options/type (POST where the platform answers GET with 405): `[{id, name}]`. */
+  /** GET options/type (POST where the platform refuses GET: 405, 404 or 501): `[{id, name}]`. */
   async optionTypes(signal?: AbortSignal): Promise<PostgreenOptionType[]> {
     return parseOptionTypes((await this.catalogueCall('/options/type', OPTION_TYPES_ANSWER, signal)).data);
   }
 
-  /** GET options (POST where the platform answers GET with 405): `[{id, value, typeId}]`. */
+  /** GET options (POST where the platform refuses GET: 405, 404 or 501): `[{id, value, typeId}]`. */
   async options(signal?: AbortSignal): Promise<PostgreenOption[]> {
     return parseOptions((await this.catalogueCall('/options', OPTIONS_ANSWER, signal)).data);
   }
 
-  /** The verb the option catalogue is read with (GET unless the platform refused it with 405). */
+  /** The verb the option catalogue is read with (GET unless the platform refused it). */
   get catalogueMethod(): 'GET' | 'POST' {
     return this.catalogueVerb;
   }
@@ -131,7 +133,8 @@ export class PostgreenClient {
     try {
       return await this.call<unknown>({ method: verb, path, expect, safeToRetry: true, signal });
     } catch (e) {
-      if (verb !== 'GET' || !(e instanceof FulfillmentError) || e.status !== 405) throw e;
+      // 405 says "not this verb"; a server that routes only POST commonly answers an unrouted GET with 404 (or 501).
+      if (verb !== 'GET' || !(e instanceof FulfillmentError) || !GET_REFUSED.includes(e.status ?? 0)) throw e;
       this.catalogueVerb = 'POST';
       return this.call<unknown>({ method: 'POST', path, expect, safeToRetry: true, signal });
     }

@@ -73,7 +73,8 @@ export function planDelivery(input: DeliveryPlanInput, selectable: PostgreenSele
     if (!id) throw invalidInput(`options.${typeName}`, `unknown value "${value}"; known: ${lookup.valuesOf(type.id).map((o) => o.value).join(', ')}`, P);
     const allowed = offered.get(String(type.id)) ?? offered.get(type.name);
     if (!allowed) throw invalidInput(`options.${typeName}`, `${type.name} cannot be set on channel ${label}, output file ${outputFile}`, P);
-    const sent = allowed.get(String(id));
+    // CheckOptions lists option ids; where it lists the values themselves ("2SIDE"), those are what goes back.
+    const sent = allowed.get(String(id)) ?? allowed.get(lookup.option(id)?.value ?? value);
     if (sent === undefined) {
       const names = [...allowed.values()].map((x) => lookup.option(x)?.value ?? idString(x)).join(', ');
       throw invalidInput(`options.${typeName}`, `"${value}" is not selectable for channel ${label}; selectable: ${names}`, P);

@@ -78,8 +78,9 @@ function parseBox(raw: PostgreenBoxRaw): PostgreenBox | undefined {
   const id = idString(raw.id) ?? idString(raw.boxId) ?? idString(raw.name);
   if (!id) return undefined;
   const type = idString(raw['@type']) ?? '';
-  const serviceFileIds = asList<Obj>(raw.configuredFiles)
-    .map((f) => (isObj(f) ? idString(f.serviceFileId) : idString(f)))
+  // The guide names the list "configuredFiles", "coniguredFiles" and "preconfiguredFiles"; a file's id is its serviceFileId.
+  const serviceFileIds = asList<Obj>(raw.configuredFiles ?? raw.preconfiguredFiles ?? raw.coniguredFiles)
+    .map((f) => (isObj(f) ? idString(f.serviceFileId) ?? idString(f.id) : idString(f)))
     .filter((x): x is string => !!x);
   return { id, name: idString(raw.name) ?? id, type, main: /main/i.test(type), serviceFileIds };
 }

@@ -47,6 +47,9 @@ export interface PostgreenBoxRaw {
   id?: string | number;
   name?: string;
   configuredFiles?: PostgreenConfiguredFile[] | PostgreenConfiguredFile;
+  /** The same list under the other names the guide uses ("preconfiguredFiles", "coniguredFiles"). */
+  preconfiguredFiles?: PostgreenConfiguredFile[] | PostgreenConfiguredFile;
+  coniguredFiles?: PostgreenConfiguredFile[] | PostgreenConfiguredFile;
   channels?: PostgreenChannelRaw[];
   [field: string]: unknown;
 }
