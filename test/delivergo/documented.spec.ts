@@ -170,6 +170,21 @@ describe('delivergo resale units as documented, in a real runtime against the sa
     assert.deepStrictEqual(['PUT', 'POST', 'DELETE'].map((m) => sandbox.count(PATH, m)), [2, 1, 1], 'none repeated');
   });
 
+  it('reads the acknowledgements WCF\'s script-enabled JSON wraps in {"d": …}: {"d": 9}, {"d": true}, {"d": null}', async () => {
+    answerWith('PUT', 'application/json; charset=utf-8', '{"d":9}');
+    answerWith('POST', 'application/json; charset=utf-8', '{"d":true}');
+    answerWith('DELETE', 'application/json; charset=utf-8', '{"d":null}');
+    await load('json');
+    const out = collect('out');
+    const errors = collect('errors');
+    helper.getNode('ru')?.receive({ operation: 'add', payload: NEW_UNIT });
+    helper.getNode('ru')?.receive({ operation: 'update', payload: { Id: 1, Active: false } });
+    helper.getNode('ru')?.receive({ operation: 'delete', payload: { Id: 1 } });
+    await Promise.race([out.wait(3), errors.wait(1)]);
+    assert.deepStrictEqual(errors.messages.map((m) => (m.error as ErrorMsg).message), []);
+    assert.deepStrictEqual(out.messages.map((m) => m.payload), [{ ...NEW_UNIT, Id: 9 }, { Id: 1, Active: false }, { Id: 1 }]);
+  });
+
   it('reads the acknowledgements a change may get: nothing, true, WCF\'s <boolean>true</boolean>, or the new Id alone (JSON or <int>)', async () => {
     answerWith('PUT', 'application/xml', '<int xmlns="http://schemas.microsoft.com/2003/10/Serialization/">7</int>');
     answerWith('PUT', 'application/json', '8');
