@@ -55,7 +55,9 @@
  * GET /deliveries?jobId=.. moves them one step: CREATED, READY, then OUTPUTTED
  * with one shipment each, whose numeric status (the appendix's table) is
  * `state.shipmentStatus` (600 Mailed; -614 Incorrect address, say), with the
- * tracking number (TRACKING) and the files TRACKING_DETAIL, ACKN and CERTIF.
+ * tracking number (TRACKING) and the files TRACKING_DETAIL, ACKN and CERTIF
+ * (with `state.honourAccept`, a file request whose Accept header rules out
+ * the file's type is answered 406).
  * `state.omitCounts = true` leaves packGroupCountPerStates out of job answers.
  *
  * Webhooks: `state.shipmentEvents(id)` builds the three documented event
@@ -70,6 +72,7 @@ import http from 'http';
 import { randomBytes } from 'crypto';
 import { Router, RouteContext } from '../router';
 import { samplePdf } from '../pdf';
+import { accepts } from '../accept';
 import { boundaryOf, MultipartError, parseMultipart } from '../multipart';
 
 export const SANDBOX_SERVICE = {
@@ -177,6 +180,8 @@ export interface PostgreenState {
   profileDetailFrom: 'body' | 'query' | 'either';
   /** What CheckOptions lists and the command takes: option ids, or the option values themselves ("[OptionValue1, OptionValue2]"). */
   selectableAs: 'id' | 'value';
+  /** Answer a tracking file with 406 when the request's Accept header rules out its type, as a server that negotiates content does. */
+  honourAccept: boolean;
   expireTokens(): void;
   /** The three documented event types for a shipment, its status as given (default `state.shipmentStatus`). */
   shipmentEvents(shipmentId: string, status?: number): Array<Record<string, unknown>>;
@@ -213,6 +218,7 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     configuredFilesKey: 'configuredFiles',
     profileDetailFrom: 'either',
     selectableAs: 'id',
+    honourAccept: false,
     expireTokens() {
       for (const t of state.tokens.values()) t.expired = true;
     },
@@ -561,6 +567,8 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     if (!shipment) return err(ctx, 404, `no shipment ${ctx.params.shipmentId}`);
     const name = ctx.params.name;
     if (!shipment.metadata.some((m) => m.metadataType === 'FILE' && m.name === name)) return err(ctx, 404, `shipment ${shipment.id} has no ${name}`);
+    const type = name === 'TRACKING_DETAIL' ? 'application/json' : 'application/pdf';
+    if (state.honourAccept && !accepts(ctx.req.headers.accept, type)) return err(ctx, 406, `Not Acceptable: ${name} is ${type}`);
     if (name === 'TRACKING_DETAIL') {
       return ctx.send(200, { shipmentId: shipment.id, events: [{ code: 'DEPOSITED', date: Date.now() - 3_600_000 }, { code: 'DISTRIBUTED', date: Date.now() }] });
     }

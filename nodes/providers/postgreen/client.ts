@@ -255,7 +255,8 @@ export class PostgreenClient {
   async trackingFile(shipmentId: string, name: PostgreenTrackingFileName, signal?: AbortSignal): Promise<DownloadedFile> {
     const id = checkId(shipmentId, 'shipmentId');
     if (!TRACKING_FILE_NAMES.includes(name)) throw invalidInput('name', `must be one of ${TRACKING_FILE_NAMES.join(', ')}`, PROVIDER);
-    const res = await this.call<Readable>({ method: 'GET', path: `/shipments/${encodeURIComponent(id)}/trackingFile/${name}`, responseType: 'stream', signal });
+    // A PDF proof or the JSON detail: asked for with */*, not the JSON default of the other calls.
+    const res = await this.call<Readable>({ method: 'GET', path: `/shipments/${encodeURIComponent(id)}/trackingFile/${name}`, headers: { Accept: '*/*' }, responseType: 'stream', signal });
     const length = res.headers['content-length'];
     const ext = name === 'TRACKING_DETAIL' ? 'json' : 'pdf';
     return {
