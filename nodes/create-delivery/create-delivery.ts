@@ -42,7 +42,10 @@ export = function register(RED: NodeAPI): void {
       const explicitKey = explicitIdempotencyKey(msg, 'postgreen');
       const p = isPlainObject(msg.payload) ? msg.payload : {};
       assertNoPollution(msg.payload, 'msg.payload');
-      const [jobId] = jobIdsFrom(isPlainObject(msg.payload) ? (msg.payload.jobId ?? msg.jobId) : msg.payload ?? msg.jobId, 'msg.payload.jobId');
+      const given = isPlainObject(msg.payload) ? (msg.payload.jobId ?? msg.jobId) : msg.payload ?? msg.jobId;
+      const [jobText] = jobIdsFrom(given, 'msg.payload.jobId');
+      // The command sends the job id in the type the job answer gave it: a number stays a number.
+      const jobId: PostgreenId = typeof given === 'number' ? given : jobText;
       const channel = p.channel ?? (await evaluate(RED, node, msg, def.channel, def.channelType));
       if (channel !== undefined && typeof channel !== 'string') throw invalidInput('channel', 'must be a channel label', 'postgreen');
       const outputFile = p.outputFile ?? (typeof def.outputFile === 'string' && def.outputFile !== '' ? def.outputFile : 'MAIN');
@@ -68,7 +71,7 @@ export = function register(RED: NodeAPI): void {
         key,
         'postgreen',
         async () => {
-          const [selectable, lookup, profile] = await Promise.all([client.checkOptions(jobId), client.optionLookup(), client.profile()]);
+          const [selectable, lookup, profile] = await Promise.all([client.checkOptions(jobText), client.optionLookup(), client.profile()]);
           const command = planDelivery(input, selectable, lookup, profile);
           node.status(busy(say('creating')));
           return { selectable, command };

@@ -58,7 +58,9 @@
  * tracking number (TRACKING) and the files TRACKING_DETAIL, ACKN and CERTIF
  * (with `state.honourAccept`, a file request whose Accept header rules out
  * the file's type is answered 406).
- * `state.omitCounts = true` leaves packGroupCountPerStates out of job answers.
+ * `state.omitCounts = true` leaves packGroupCountPerStates out of job answers;
+ * `state.numericJobIds = true` gives new jobs numeric ids (a delivery command
+ * must then send the number, not its text).
  *
  * Webhooks: `state.shipmentEvents(id)` builds the three documented event
  * types (SHIPMENT_STATUS with name null, a numeric status in `value`, eventDate
@@ -180,6 +182,8 @@ export interface PostgreenState {
   profileDetailFrom: 'body' | 'query' | 'either';
   /** What CheckOptions lists and the command takes: option ids, or the option values themselves ("[OptionValue1, OptionValue2]"). */
   selectableAs: 'id' | 'value';
+  /** New jobs get numeric ids (1001, not "JOB1001") in every answer; a delivery command must send the number back. */
+  numericJobIds: boolean;
   /** Answer a tracking file with 406 when the request's Accept header rules out its type, as a server that negotiates content does. */
   honourAccept: boolean;
   expireTokens(): void;
@@ -219,6 +223,7 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     profileDetailFrom: 'either',
     selectableAs: 'id',
     honourAccept: false,
+    numericJobIds: false,
     expireTokens() {
       for (const t of state.tokens.values()) t.expired = true;
     },
@@ -334,20 +339,23 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     if (job.autocreateDeliveryCommand) createDeliveries(job, job.packGroups.filter((id) => state.packGroups.get(id)?.status === 'ELIGIBLE'), SANDBOX_SERVICE.channelLabel, {});
   };
 
+  /** A job id as the answers show it: a number for jobs made with numericJobIds. */
+  const wireJobId = (id: string): string | number => (/^\d+$/.test(id) ? Number(id) : id);
+
   const jobView = (job: SandboxJob): Record<string, unknown> => {
     const counts: Record<string, number> = {};
     for (const id of job.packGroups) {
       const s = state.packGroups.get(id)?.status ?? 'UNKNOWN';
       counts[s] = (counts[s] ?? 0) + 1;
     }
-    const view: Record<string, unknown> = { jobId: job.jobId, jobName: job.jobName, serviceId: job.serviceId, status: job.status };
+    const view: Record<string, unknown> = { jobId: wireJobId(job.jobId), jobName: job.jobName, serviceId: job.serviceId, status: job.status };
     if (!state.omitCounts) view.packGroupCountPerStates = counts;
     return view;
   };
 
   const packGroupView = (pg: SandboxPackGroup): Record<string, unknown> => ({
     id: pg.id,
-    jobId: pg.jobId,
+    jobId: wireJobId(pg.jobId),
     status: pg.status,
     document: pg.document,
     packRequirements: pg.packRequirements,
@@ -436,7 +444,7 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     }
     const req = params.packRequirements as SandboxJob['packRequirements'];
     const job: SandboxJob = {
-      jobId: next('JOB'),
+      jobId: state.numericJobIds ? String(++seq) : next('JOB'),
       jobName: params.jobName,
       serviceId: params.serviceId,
       autocreateDeliveryCommand: params.autocreateDeliveryCommand,
@@ -511,7 +519,7 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
         }];
       }
     }
-    ctx.send(200, { result: list.map((d) => ({ id: d.id, jobId: d.jobId, packGroupId: d.packGroupId, status: d.status, channelLabel: d.channelLabel, shipments: d.shipments })) });
+    ctx.send(200, { result: list.map((d) => ({ id: d.id, jobId: wireJobId(d.jobId), packGroupId: d.packGroupId, status: d.status, channelLabel: d.channelLabel, shipments: d.shipments })) });
   }));
 
   router.add('POST', `${prefix}/deliveries/CheckOptions`, authed((ctx) => {
@@ -529,7 +537,8 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
 
   router.add('POST', `${prefix}/deliveries/commands`, authed(async (ctx) => {
     const body = await ctx.json<{ jobId?: unknown; packGroupIds?: unknown; serviceChannelOptions?: unknown; expectedPostDate?: unknown }>();
-    const job = typeof body?.jobId === 'string' ? state.jobs.get(body.jobId) : undefined;
+    // The job id must come back in the type the job answers gave it.
+    const job = typeof body?.jobId === (state.numericJobIds ? 'number' : 'string') ? state.jobs.get(String(body?.jobId)) : undefined;
     if (!job) return err(ctx, 400, 'unknown jobId');
     if (job.status !== 'PACK_GROUP_CREATED') return err(ctx, 400, `job ${job.jobId} is ${job.status}`);
     const sco = body.serviceChannelOptions;
@@ -559,7 +568,7 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     if (ids.length === 0) return err(ctx, 400, 'no eligible pack group to deliver');
     state.commands.push(body);
     const deliveryIds = createDeliveries(job, ids, labels[0], perFile as Record<string, unknown[]>, body.expectedPostDate as number | undefined);
-    ctx.send(200, { result: { jobId: job.jobId, deliveryIds } });
+    ctx.send(200, { result: { jobId: wireJobId(job.jobId), deliveryIds } });
   }));
 
   router.add('GET', `${prefix}/shipments/:shipmentId/trackingFile/:name`, authed((ctx) => {

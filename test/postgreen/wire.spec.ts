@@ -141,6 +141,24 @@ describe('PostGreen on the wire against the sandbox', function () {
     assert.deepStrictEqual(d.deliveryCommand, sandbox.postgreen.commands[0]);
   });
 
+  it('sends the job id back in the type the job answer gave it: a numeric job id stays a number, through poll status too', async () => {
+    sandbox.postgreen.numericJobIds = true;
+    await helper.load(allNodes(), [
+      ...flow().filter((n) => n.id !== 'createJob'),
+      { id: 'createJob', type: 'fulfillment-create-job', z: 'f1', account: 'acc', mode: 'classic', service: S.id, serviceType: 'str', jobName: 'letters', jobNameType: 'str', wires: [['created', 'poll']] },
+      { id: 'poll', type: 'fulfillment-poll-status', z: 'f1', account: 'acc', kind: 'job', interval: 1, maxWait: 60, wires: [['delivery'], [], []] },
+    ], CREDS);
+    const created = collect('created');
+    helper.getNode('createJob')?.receive({ payload: PDF });
+    const d = await outcome('delivered');
+    const [c] = await created.wait(1);
+    assert.strictEqual(typeof c.jobId, 'number', 'msg.jobId as the platform sent it');
+    assert.strictEqual(typeof (c.payload as { jobId: unknown }).jobId, 'number', 'the job answer as the platform sent it');
+    const command = sandbox.postgreen.commands[0] as { jobId: unknown };
+    assert.strictEqual(typeof command.jobId, 'number');
+    assert.deepStrictEqual(d.deliveryCommand, command);
+  });
+
   it('create job: each status has its own message (429 is not "files not compatible")', async () => {
     await helper.load(allNodes(), flow(), CREDS);
     const errors = collect('errors');

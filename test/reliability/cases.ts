@@ -443,7 +443,7 @@ async function postgreenJob(sandbox: Sandbox, n: number, withDeliveries = false)
   const client = new PostgreenClient({ baseUrl: sandbox.providerUrl('postgreen'), login: 'setup', password: 'setup-password' });
   try {
     const job = await client.createJob({ jobName: `setup ${n}`, serviceId: 'SRV_LETTER', autocreateDeliveryCommand: withDeliveries, files: [{ box: 'BX101', filename: `setup-${n}.pdf`, data: samplePdf([`setup ${n}`]) }] });
-    return job.jobId;
+    return String(job.jobId);
   } finally {
     await client.close();
   }

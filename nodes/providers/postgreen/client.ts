@@ -205,13 +205,13 @@ export class PostgreenClient {
   }
 
   /** GET /jobs/{jobId} */
-  async getJob(jobId: string, signal?: AbortSignal): Promise<PostgreenJob> {
+  async getJob(jobId: PostgreenId, signal?: AbortSignal): Promise<PostgreenJob> {
     const id = checkId(jobId, 'jobId');
     return parseJob((await this.call<unknown>({ method: 'GET', path: `/jobs/${encodeURIComponent(id)}`, signal, expect: JOB_ANSWER })).data, 'GET /jobs/{jobId}');
   }
 
   /** GET /jobs/{jobId}/packGroups */
-  async jobPackGroups(jobId: string, signal?: AbortSignal): Promise<PostgreenPackGroup[]> {
+  async jobPackGroups(jobId: PostgreenId, signal?: AbortSignal): Promise<PostgreenPackGroup[]> {
     const id = checkId(jobId, 'jobId');
     const res = await this.call<unknown>({ method: 'GET', path: `/jobs/${encodeURIComponent(id)}/packGroups`, signal, expect: PACK_GROUPS_ANSWER });
     return parsePackGroups(res.data, 'GET /jobs/{jobId}/packGroups');
@@ -231,14 +231,14 @@ export class PostgreenClient {
   }
 
   /** GET /deliveries?jobId=.. */
-  async deliveries(jobId: string, signal?: AbortSignal): Promise<PostgreenDelivery[]> {
+  async deliveries(jobId: PostgreenId, signal?: AbortSignal): Promise<PostgreenDelivery[]> {
     const id = checkId(jobId, 'jobId');
     const res = await this.call<unknown>({ method: 'GET', path: '/deliveries', query: { jobId: id }, signal, expect: DELIVERIES_ANSWER });
     return parseDeliveries(res.data, 'GET /deliveries');
   }
 
   /** POST /deliveries/CheckOptions?jobId=..: `selectableOptions[packId][channelLabel][outputFile][optionTypeId] = [optionId]`. A read. */
-  async checkOptions(jobId: string, signal?: AbortSignal): Promise<PostgreenSelectableOptions> {
+  async checkOptions(jobId: PostgreenId, signal?: AbortSignal): Promise<PostgreenSelectableOptions> {
     const id = checkId(jobId, 'jobId');
     const res = await this.call<unknown>({ method: 'POST', path: '/deliveries/CheckOptions', query: { jobId: id }, safeToRetry: true, signal, expect: CHECK_OPTIONS_ANSWER });
     return parseSelectableOptions(res.data);
@@ -464,7 +464,8 @@ function isWireId(x: unknown): x is PostgreenId {
 
 function checkDeliveryCommand(c: PostgreenDeliveryCommandRequest, now: number): PostgreenDeliveryCommandRequest {
   if (!isPlainObject(c)) throw invalidInput('command', 'must be an object', PROVIDER);
-  const jobId = checkId(c.jobId, 'jobId');
+  // A number stays a number: the job id goes back in the type the job answer gave it.
+  const jobId = typeof c.jobId === 'number' ? (checkId(c.jobId, 'jobId'), c.jobId) : checkId(c.jobId, 'jobId');
   const sco = c.serviceChannelOptions;
   if (!isPlainObject(sco)) throw invalidInput('serviceChannelOptions', 'must be {channelLabel: {outputFileName: [optionId, ...]}}', PROVIDER);
   for (const [label, files] of Object.entries(sco)) {

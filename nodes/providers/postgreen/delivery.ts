@@ -12,7 +12,8 @@ import { PostgreenDeliveryCommandRequest, PostgreenId, PostgreenProfile, Postgre
 const P = 'postgreen';
 
 export interface DeliveryPlanInput {
-  jobId: string;
+  /** Sent in the type given (the job answer's). */
+  jobId: PostgreenId;
   /** `{print_mode: "2SIDE", print_color: "BW"}`; names or ids, values or ids. */
   options?: Record<string, unknown>;
   /** The channel label; default: the only one CheckOptions offers. */

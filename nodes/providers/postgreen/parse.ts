@@ -1,6 +1,6 @@
 /** Parsing PostGreen answers about jobs, pack groups, deliveries and shipments (tolerant of `result` wrapping). */
 import { FulfillmentError } from '../../core/errors';
-import { idString, isObj, unwrap } from './profile';
+import { idString, idValue, isObj, unwrap } from './profile';
 import {
   PostgreenDelivery,
   PostgreenEligibilityProblem,
@@ -29,7 +29,8 @@ export function parseJob(body: unknown, what: string): PostgreenJob {
   const data = unwrap(body);
   const job = isObj(data) && isObj(data.job) ? data.job : data;
   if (!isObj(job)) throw malformed(what, 'expected a job object', body);
-  const jobId = idString(job.jobId) ?? idString(job.id);
+  // The id keeps the platform's type: a delivery command sends it back as it came.
+  const jobId = idValue(job.jobId) ?? idValue(job.id);
   const status = idString(job.status);
   if (!jobId || !status) throw malformed(what, 'the job needs jobId and status', body);
   const counts = isObj(job.packGroupCountPerStates) ? (job.packGroupCountPerStates as Record<string, number>) : undefined;

@@ -159,7 +159,8 @@ export type PostgreenJobStatus = 'PACK_GROUP_CREATED' | 'CREATED' | 'PROCESSING_
 
 /** The answer of POST /jobs and GET /jobs/{jobId}. */
 export interface PostgreenJob {
-  jobId: string;
+  /** As the platform sent it: a number stays a number (and goes back as one in a delivery command). */
+  jobId: PostgreenId;
   status: PostgreenJobStatus;
   packGroupCountPerStates?: Record<string, number>;
   [field: string]: unknown;
@@ -238,7 +239,8 @@ export interface PostgreenCheckOptionsResponse {
 
 /** POST /deliveries/commands */
 export interface PostgreenDeliveryCommandRequest {
-  jobId: string;
+  /** In the type the job answer gave it. */
+  jobId: PostgreenId;
   packGroupIds?: PostgreenId[];
   /** `{channelLabel: {outputFileName: [optionId, ...]}}`, ids in the type the platform gave them. */
   serviceChannelOptions: Record<string, Record<string, PostgreenId[]>>;
