@@ -28,7 +28,8 @@
  * `state.selectableAs = 'value'`, CheckOptions lists the option values
  * themselves ("2SIDE", the guide's "[OptionValue1, OptionValue2]") and the
  * command must send those. The
- * catalogue answers GET and POST (the pages show both); `state.optionMethods
+ * catalogue answers GET and POST (the pages show both); its options are keyed
+ * by option type id, or by type name with `state.optionsKeyedBy = 'name'`; `state.optionMethods
  * = ['POST']` makes GET answer 405, as a platform that takes only POST would.
  *
  * Jobs: POST /jobs multipart, checked strictly: a `parameters` part with JSON,
@@ -182,6 +183,8 @@ export interface PostgreenState {
   profileDetailFrom: 'body' | 'query' | 'either';
   /** What CheckOptions lists and the command takes: option ids, or the option values themselves ("[OptionValue1, OptionValue2]"). */
   selectableAs: 'id' | 'value';
+  /** The options answer keys its lists by option type id (as the guide says) or by option type name. */
+  optionsKeyedBy: 'id' | 'name';
   /** New jobs get numeric ids (1001, not "JOB1001") in every answer; a delivery command must send the number back. */
   numericJobIds: boolean;
   /** Answer a tracking file with 406 when the request's Accept header rules out its type, as a server that negotiates content does. */
@@ -224,6 +227,7 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     selectableAs: 'id',
     honourAccept: false,
     numericJobIds: false,
+    optionsKeyedBy: 'id',
     expireTokens() {
       for (const t of state.tokens.values()) t.expired = true;
     },
@@ -314,7 +318,8 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     ctx.send(200, answer());
   });
   const optionTypes = catalogue(() => ({ result: Object.entries(SANDBOX_OPTION_TYPES).map(([name, id]) => ({ id, name })) }));
-  const options = catalogue(() => ({ result: OPTIONS_BY_TYPE }));
+  const typeName = (id: string): string => Object.entries(SANDBOX_OPTION_TYPES).find(([, v]) => String(v) === id)?.[0] ?? id;
+  const options = catalogue(() => ({ result: state.optionsKeyedBy === 'name' ? Object.fromEntries(Object.entries(OPTIONS_BY_TYPE).map(([t, list]) => [typeName(t), list])) : OPTIONS_BY_TYPE }));
   for (const m of ['GET', 'POST']) {
     router.add(m, `${prefix}/options/type`, optionTypes);
     router.add(m, `${prefix}/options`, options);

@@ -141,6 +141,16 @@ describe('PostGreen on the wire against the sandbox', function () {
     assert.deepStrictEqual(d.deliveryCommand, sandbox.postgreen.commands[0]);
   });
 
+  it('reads options keyed by option type name as well as by its id, and still sends the option ids', async () => {
+    sandbox.postgreen.optionsKeyedBy = 'name';
+    await helper.load(allNodes(), flow(), CREDS);
+    const jobId = await createdJob();
+    helper.getNode('delivery')?.receive({ payload: jobId });
+    await outcome('delivered');
+    const sent = (sandbox.postgreen.commands[0] as { serviceChannelOptions: Record<string, Record<string, unknown[]>> }).serviceChannelOptions;
+    assert.deepStrictEqual(sent, { [S.channelLabel]: { MAIN: [O['2SIDE'], O.BW] } });
+  });
+
   it('sends the job id back in the type the job answer gave it: a numeric job id stays a number, through poll status too', async () => {
     sandbox.postgreen.numericJobIds = true;
     await helper.load(allNodes(), [
