@@ -15,7 +15,7 @@ import { GuardWording, idempotencyKey } from '../core/idempotency';
 import { busy, clock, markAccount, ok, statusTexts } from '../runtime/status';
 import { invalidInput } from '../core/errors';
 import { assertNoPollution, isPlainObject } from '../core/validate';
-import { jobIdsFrom } from '../providers/postgreen/capabilities';
+import { jobIdValue } from '../providers/postgreen/capabilities';
 import { epochMs, planDelivery } from '../providers/postgreen/delivery';
 import { PostgreenId } from '../providers/postgreen/types';
 import { activity, providerIdOf } from '../runtime/activity';
@@ -42,10 +42,8 @@ export = function register(RED: NodeAPI): void {
       const explicitKey = explicitIdempotencyKey(msg, 'postgreen');
       const p = isPlainObject(msg.payload) ? msg.payload : {};
       assertNoPollution(msg.payload, 'msg.payload');
-      const given = isPlainObject(msg.payload) ? (msg.payload.jobId ?? msg.jobId) : msg.payload ?? msg.jobId;
-      const [jobText] = jobIdsFrom(given, 'msg.payload.jobId');
       // The command sends the job id in the type the job answer gave it: a number stays a number.
-      const jobId: PostgreenId = typeof given === 'number' ? given : jobText;
+      const jobId = jobIdValue(isPlainObject(msg.payload) ? (msg.payload.jobId ?? msg.jobId) : msg.payload ?? msg.jobId, 'msg.payload.jobId', msg.payload, msg.jobId);
       const channel = p.channel ?? (await evaluate(RED, node, msg, def.channel, def.channelType));
       if (channel !== undefined && typeof channel !== 'string') throw invalidInput('channel', 'must be a channel label', 'postgreen');
       const outputFile = p.outputFile ?? (typeof def.outputFile === 'string' && def.outputFile !== '' ? def.outputFile : 'MAIN');
@@ -71,7 +69,7 @@ export = function register(RED: NodeAPI): void {
         key,
         'postgreen',
         async () => {
-          const [selectable, lookup, profile] = await Promise.all([client.checkOptions(jobText), client.optionLookup(), client.profile()]);
+          const [selectable, lookup, profile] = await Promise.all([client.checkOptions(jobId), client.optionLookup(), client.profile()]);
           const command = planDelivery(input, selectable, lookup, profile);
           node.status(busy(say('creating')));
           return { selectable, command };

@@ -60,8 +60,8 @@
  * (with `state.honourAccept`, a file request whose Accept header rules out
  * the file's type is answered 406).
  * `state.omitCounts = true` leaves packGroupCountPerStates out of job answers;
- * `state.numericJobIds = true` gives new jobs numeric ids (a delivery command
- * must then send the number, not its text).
+ * `state.numericIds = true` gives new jobs and pack groups numeric ids (a
+ * delivery command must then send the numbers, not their text).
  *
  * Webhooks: `state.shipmentEvents(id)` builds the three documented event
  * types (SHIPMENT_STATUS with name null, a numeric status in `value`, eventDate
@@ -185,8 +185,8 @@ export interface PostgreenState {
   selectableAs: 'id' | 'value';
   /** The options answer keys its lists by option type id (as the guide says) or by option type name. */
   optionsKeyedBy: 'id' | 'name';
-  /** New jobs get numeric ids (1001, not "JOB1001") in every answer; a delivery command must send the number back. */
-  numericJobIds: boolean;
+  /** New jobs and pack groups get numeric ids (1001, not "JOB1001") in every answer; a delivery command must send the numbers back. */
+  numericIds: boolean;
   /** Answer a tracking file with 406 when the request's Accept header rules out its type, as a server that negotiates content does. */
   honourAccept: boolean;
   expireTokens(): void;
@@ -226,7 +226,7 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     profileDetailFrom: 'either',
     selectableAs: 'id',
     honourAccept: false,
-    numericJobIds: false,
+    numericIds: false,
     optionsKeyedBy: 'id',
     expireTokens() {
       for (const t of state.tokens.values()) t.expired = true;
@@ -335,7 +335,7 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     if (job.status !== 'PROCESSING' || job.reads < state.processingReads) return;
     job.status = 'PACK_GROUP_CREATED';
     for (const f of job.files.filter((x) => x.box === SANDBOX_SERVICE.mainBox)) {
-      const pg: SandboxPackGroup = { id: next('PG'), jobId: job.jobId, status: 'ELIGIBLE', packRequirements: { ...(job.packRequirements ?? {}) }, document: f.filename ?? f.field, edits: [] };
+      const pg: SandboxPackGroup = { id: state.numericIds ? String(++seq) : next('PG'), jobId: job.jobId, status: 'ELIGIBLE', packRequirements: { ...(job.packRequirements ?? {}) }, document: f.filename ?? f.field, edits: [] };
       if (job.packRequirements?.POSTAL_ADDRESS_RECIPIENT && !addressOk(job.packRequirements.POSTAL_ADDRESS_RECIPIENT.value)) pg.status = 'NOT_ELIGIBLE';
       if (state.stuckPackGroups) pg.status = 'PENDING';
       state.packGroups.set(pg.id, pg);
@@ -344,8 +344,8 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     if (job.autocreateDeliveryCommand) createDeliveries(job, job.packGroups.filter((id) => state.packGroups.get(id)?.status === 'ELIGIBLE'), SANDBOX_SERVICE.channelLabel, {});
   };
 
-  /** A job id as the answers show it: a number for jobs made with numericJobIds. */
-  const wireJobId = (id: string): string | number => (/^\d+$/.test(id) ? Number(id) : id);
+  /** A job or pack group id as the answers show it: a number for those made with numericIds. */
+  const wireId = (id: string): string | number => (/^\d+$/.test(id) ? Number(id) : id);
 
   const jobView = (job: SandboxJob): Record<string, unknown> => {
     const counts: Record<string, number> = {};
@@ -353,14 +353,14 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
       const s = state.packGroups.get(id)?.status ?? 'UNKNOWN';
       counts[s] = (counts[s] ?? 0) + 1;
     }
-    const view: Record<string, unknown> = { jobId: wireJobId(job.jobId), jobName: job.jobName, serviceId: job.serviceId, status: job.status };
+    const view: Record<string, unknown> = { jobId: wireId(job.jobId), jobName: job.jobName, serviceId: job.serviceId, status: job.status };
     if (!state.omitCounts) view.packGroupCountPerStates = counts;
     return view;
   };
 
   const packGroupView = (pg: SandboxPackGroup): Record<string, unknown> => ({
-    id: pg.id,
-    jobId: wireJobId(pg.jobId),
+    id: wireId(pg.id),
+    jobId: wireId(pg.jobId),
     status: pg.status,
     document: pg.document,
     packRequirements: pg.packRequirements,
@@ -449,7 +449,7 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     }
     const req = params.packRequirements as SandboxJob['packRequirements'];
     const job: SandboxJob = {
-      jobId: state.numericJobIds ? String(++seq) : next('JOB'),
+      jobId: state.numericIds ? String(++seq) : next('JOB'),
       jobName: params.jobName,
       serviceId: params.serviceId,
       autocreateDeliveryCommand: params.autocreateDeliveryCommand,
@@ -524,7 +524,7 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
         }];
       }
     }
-    ctx.send(200, { result: list.map((d) => ({ id: d.id, jobId: wireJobId(d.jobId), packGroupId: d.packGroupId, status: d.status, channelLabel: d.channelLabel, shipments: d.shipments })) });
+    ctx.send(200, { result: list.map((d) => ({ id: d.id, jobId: wireId(d.jobId), packGroupId: d.packGroupId, status: d.status, channelLabel: d.channelLabel, shipments: d.shipments })) });
   }));
 
   router.add('POST', `${prefix}/deliveries/CheckOptions`, authed((ctx) => {
@@ -543,7 +543,7 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
   router.add('POST', `${prefix}/deliveries/commands`, authed(async (ctx) => {
     const body = await ctx.json<{ jobId?: unknown; packGroupIds?: unknown; serviceChannelOptions?: unknown; expectedPostDate?: unknown }>();
     // The job id must come back in the type the job answers gave it.
-    const job = typeof body?.jobId === (state.numericJobIds ? 'number' : 'string') ? state.jobs.get(String(body?.jobId)) : undefined;
+    const job = typeof body?.jobId === (state.numericIds ? 'number' : 'string') ? state.jobs.get(String(body?.jobId)) : undefined;
     if (!job) return err(ctx, 400, 'unknown jobId');
     if (job.status !== 'PACK_GROUP_CREATED') return err(ctx, 400, `job ${job.jobId} is ${job.status}`);
     const sco = body.serviceChannelOptions;
@@ -563,7 +563,12 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     if (body.expectedPostDate !== undefined && (typeof body.expectedPostDate !== 'number' || body.expectedPostDate <= Date.now())) return err(ctx, 400, 'expectedPostDate must be a future epoch ms');
     let ids: string[];
     if (body.packGroupIds === undefined) ids = job.packGroups.filter((id) => state.packGroups.get(id)?.status === 'ELIGIBLE');
-    else if (Array.isArray(body.packGroupIds)) ids = body.packGroupIds as string[];
+    else if (Array.isArray(body.packGroupIds)) {
+      // Pack group ids too must come back in the type the answers gave them.
+      const wrong = (body.packGroupIds as unknown[]).find((x) => typeof x !== (state.numericIds ? 'number' : 'string'));
+      if (wrong !== undefined) return err(ctx, 400, `pack group ${JSON.stringify(wrong)} is not in job ${job.jobId}`);
+      ids = (body.packGroupIds as unknown[]).map(String);
+    }
     else return err(ctx, 400, 'packGroupIds must be an array');
     for (const id of ids) {
       const pg = state.packGroups.get(id);
@@ -573,7 +578,7 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     if (ids.length === 0) return err(ctx, 400, 'no eligible pack group to deliver');
     state.commands.push(body);
     const deliveryIds = createDeliveries(job, ids, labels[0], perFile as Record<string, unknown[]>, body.expectedPostDate as number | undefined);
-    ctx.send(200, { result: { jobId: wireJobId(job.jobId), deliveryIds } });
+    ctx.send(200, { result: { jobId: wireId(job.jobId), deliveryIds } });
   }));
 
   router.add('GET', `${prefix}/shipments/:shipmentId/trackingFile/:name`, authed((ctx) => {

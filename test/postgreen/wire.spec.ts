@@ -151,21 +151,29 @@ describe('PostGreen on the wire against the sandbox', function () {
     assert.deepStrictEqual(sent, { [S.channelLabel]: { MAIN: [O['2SIDE'], O.BW] } });
   });
 
-  it('sends the job id back in the type the job answer gave it: a numeric job id stays a number, through poll status too', async () => {
-    sandbox.postgreen.numericJobIds = true;
+  it('sends job and pack group ids back in the type the answers gave them: numeric ids stay numbers, through poll status and edit packgroup too', async () => {
+    sandbox.postgreen.numericIds = true;
     await helper.load(allNodes(), [
       ...flow().filter((n) => n.id !== 'createJob'),
       { id: 'createJob', type: 'fulfillment-create-job', z: 'f1', account: 'acc', mode: 'classic', service: S.id, serviceType: 'str', jobName: 'letters', jobNameType: 'str', wires: [['created', 'poll']] },
-      { id: 'poll', type: 'fulfillment-poll-status', z: 'f1', account: 'acc', kind: 'job', interval: 1, maxWait: 60, wires: [['delivery'], [], []] },
+      { id: 'poll', type: 'fulfillment-poll-status', z: 'f1', account: 'acc', kind: 'job', interval: 1, maxWait: 60, wires: [['pgList'], [], []] },
+      { id: 'pgList', type: 'fulfillment-edit-packgroup', z: 'f1', account: 'acc', action: 'list', wires: [['listed']] },
+      { id: 'listed', type: 'helper', z: 'f1' },
     ], CREDS);
     const created = collect('created');
-    helper.getNode('createJob')?.receive({ payload: PDF });
-    const d = await outcome('delivered');
+    helper.getNode('createJob')?.receive({ payload: [{ filename: 'a.pdf', data: PDF }, { filename: 'b.pdf', data: PDF }] });
+    const l = await outcome('listed');
     const [c] = await created.wait(1);
     assert.strictEqual(typeof c.jobId, 'number', 'msg.jobId as the platform sent it');
     assert.strictEqual(typeof (c.payload as { jobId: unknown }).jobId, 'number', 'the job answer as the platform sent it');
-    const command = sandbox.postgreen.commands[0] as { jobId: unknown };
+    const groups = l.packGroups as Array<{ id: unknown }>;
+    assert.ok(groups.length === 2 && groups.every((g) => typeof g.id === 'number'), 'pack group ids as the platform sent them');
+    // A flow picks one pack group from the list and delivers it.
+    helper.getNode('delivery')?.receive({ payload: { jobId: l.jobId, packGroupIds: [groups[1].id] } });
+    const d = await outcome('delivered');
+    const command = sandbox.postgreen.commands[0] as { jobId: unknown; packGroupIds: unknown[] };
     assert.strictEqual(typeof command.jobId, 'number');
+    assert.deepStrictEqual(command.packGroupIds, [groups[1].id]);
     assert.deepStrictEqual(d.deliveryCommand, command);
   });
 

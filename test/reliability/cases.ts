@@ -431,7 +431,7 @@ async function postgreenPackGroup(sandbox: Sandbox, n: number): Promise<string> 
     // The sandbox makes the pack groups after a few reads of the job, as PostGreen does after processing.
     for (let i = 0; i < 10; i++) {
       const [group] = await client.jobPackGroups(jobId);
-      if (group) return group.id;
+      if (group) return String(group.id);
     }
     throw new Error(`no pack group for ${jobId}`);
   } finally {

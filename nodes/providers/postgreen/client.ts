@@ -221,7 +221,7 @@ export class PostgreenClient {
    * POST /packGroups/{packGroupId}/edit with the RAW values. The guide gives the
    * path but no verb; an edit with a body is a POST on this API's conventions.
    */
-  async editPackGroup(packGroupId: string, edit: PostgreenEditPackGroupRequest): Promise<unknown> {
+  async editPackGroup(packGroupId: PostgreenId, edit: PostgreenEditPackGroupRequest): Promise<unknown> {
     const id = checkId(packGroupId, 'packGroupId');
     if (!isPlainObject(edit) || !isPlainObject(edit.packRequirements) || Object.keys(edit.packRequirements).length === 0) {
       throw invalidInput('packRequirements', 'give at least one requirement to edit, e.g. {POSTAL_ADDRESS_RECIPIENT: "NAME\\nSTREET\\nZIP CITY"}', PROVIDER);

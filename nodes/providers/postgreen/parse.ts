@@ -3,6 +3,7 @@ import { FulfillmentError } from '../../core/errors';
 import { idString, idValue, isObj, unwrap } from './profile';
 import {
   PostgreenDelivery,
+  PostgreenId,
   PostgreenEligibilityProblem,
   PostgreenJob,
   PostgreenPackGroup,
@@ -45,8 +46,8 @@ export function notEligibleCount(job: PostgreenJob): number {
 export function parsePackGroups(body: unknown, what: string): PostgreenPackGroup[] {
   return listOf(body, ['packGroups', 'items']).map((p) => {
     if (!isObj(p)) throw malformed(what, 'each pack group must be an object', body);
-    const id = idString(p.id) ?? idString(p.packGroupId);
-    if (!id) throw malformed(what, 'each pack group needs an id', body);
+    const id = idValue(p.id) ?? idValue(p.packGroupId);
+    if (id === undefined) throw malformed(what, 'each pack group needs an id', body);
     return { ...p, id, status: idString(p.status) ?? 'UNKNOWN' } as PostgreenPackGroup;
   });
 }
@@ -73,7 +74,7 @@ export function eligibilityProblems(pg: PostgreenPackGroup): string[] {
 }
 
 export interface PackGroupSummary {
-  id: string;
+  id: PostgreenId;
   status: string;
   eligible: boolean;
   problems: string[];

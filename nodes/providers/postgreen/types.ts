@@ -183,7 +183,8 @@ export interface PostgreenEligibility {
 
 /** GET /jobs/{jobId}/packGroups entries. */
 export interface PostgreenPackGroup {
-  id: string;
+  /** As the platform sent it: a number stays a number (and goes back as one in packGroupIds). */
+  id: PostgreenId;
   status: string;
   eligibility?: PostgreenEligibility | PostgreenEligibilityProblem[];
   packRequirements?: Record<string, PostgreenValue>;
