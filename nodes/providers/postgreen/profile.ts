@@ -150,6 +150,11 @@ export function parseOptions(body: unknown): PostgreenOption[] {
   return out;
 }
 
+/** Whether an option belongs to a type: by the type's id ("the object named with the print_mode id"), or by its name. */
+function ofType(o: PostgreenOption, t: PostgreenOptionType): boolean {
+  return sameId(o.typeId, t.id) || (typeof o.typeId === 'string' && o.typeId === t.name);
+}
+
 /** Name -> id lookups over the catalogue; values and ids are both accepted. */
 export class OptionLookup {
   constructor(readonly catalogue: PostgreenOptionCatalogue) {}
@@ -160,7 +165,8 @@ export class OptionLookup {
   }
 
   valuesOf(typeId: PostgreenId): PostgreenOption[] {
-    return this.catalogue.options.filter((o) => sameId(o.typeId, typeId));
+    const type = this.catalogue.types.find((t) => sameId(t.id, typeId));
+    return this.catalogue.options.filter((o) => (type ? ofType(o, type) : sameId(o.typeId, typeId)));
   }
 
   /** The option id of `print_mode` = `2SIDE` (as the platform sent it), or undefined. */
@@ -187,7 +193,7 @@ export function catalogueView(c: PostgreenOptionCatalogue): {
   for (const t of c.types) {
     if (unsafe.has(t.name)) continue;
     const values: Record<string, PostgreenId> = {};
-    for (const o of c.options) if (sameId(o.typeId, t.id) && !unsafe.has(o.value)) values[o.value] = o.id;
+    for (const o of c.options) if (ofType(o, t) && !unsafe.has(o.value)) values[o.value] = o.id;
     optionsByName[t.name] = { typeId: t.id, values };
   }
   return { optionTypes: c.types, options: c.options, optionsByName };
