@@ -5,7 +5,8 @@
  *
  * Logins: any login with a non-empty password, except password `wrong` or
  * login `denied` (401). The token comes back in BOTH the `X-Auth-Token`
- * header and the body `token`; every other call needs the `X-Auth-Token`
+ * header and the body `token` (`state.tokenHeader` / `state.tokenField` change
+ * that); every other call needs the `X-Auth-Token`
  * header, else 401. Tests call `state.expireTokens()` to make every live
  * token answer 401, and read `state.authenticateCalls` / `state.logoutCalls`.
  *
@@ -183,6 +184,9 @@ export interface PostgreenState {
   profileDetailFrom: 'body' | 'query' | 'either';
   /** What CheckOptions lists and the command takes: option ids, or the option values themselves ("[OptionValue1, OptionValue2]"). */
   selectableAs: 'id' | 'value';
+  /** Where authenticate puts the token: the X-Auth-Token header (unless false) and the body key named here (`token` by default). */
+  tokenHeader: boolean;
+  tokenField: string;
   /** The options answer keys its lists by option type id (as the guide says) or by option type name. */
   optionsKeyedBy: 'id' | 'name';
   /** New jobs and pack groups get numeric ids (1001, not "JOB1001") in every answer; a delivery command must send the numbers back. */
@@ -228,6 +232,8 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     honourAccept: false,
     numericIds: false,
     optionsKeyedBy: 'id',
+    tokenHeader: true,
+    tokenField: 'token',
     expireTokens() {
       for (const t of state.tokens.values()) t.expired = true;
     },
@@ -301,7 +307,7 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     const inQuery = ctx.query.get('withProfileDetail') === 'true';
     const detail = state.profileDetailFrom === 'body' ? inBody : state.profileDetailFrom === 'query' ? inQuery : inBody || inQuery;
     const profile = detail ? { services: [serviceView()] } : {};
-    ctx.send(200, { token, result: { login: body.login, ...profile } }, { 'X-Auth-Token': token });
+    ctx.send(200, { [state.tokenField]: token, result: { login: body.login, ...profile } }, state.tokenHeader ? { 'X-Auth-Token': token } : {});
   });
 
   const logout = authed((ctx) => {

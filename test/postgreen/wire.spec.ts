@@ -246,6 +246,21 @@ describe('PostGreen on the wire against the sandbox', function () {
     }
   });
 
+  for (const field of ['authToken', 'accessToken'] as const) {
+    it(`client: takes the token from the body's ${field} when there is no header`, async () => {
+      sandbox.postgreen.tokenHeader = false;
+      sandbox.postgreen.tokenField = field;
+      const client = new PostgreenClient({ baseUrl: sandbox.providerUrl('postgreen'), login: 'pg-user', password: 'pg-secret-789' });
+      try {
+        const profile = await client.authenticate();
+        assert.deepStrictEqual(profile.services.map((x) => x.id), [S.id]);
+        assert.ok((await client.optionTypes()).length > 0, 'the token works for the next call');
+      } finally {
+        await client.close();
+      }
+    });
+  }
+
   it('client: takes the token from a bare body when there is no header', async () => {
     const client = new PostgreenClient({ baseUrl: sandbox.providerUrl('postgreen'), login: 'u', password: 'p', timeoutMs: 5000 });
     try {

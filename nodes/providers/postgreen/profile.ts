@@ -104,10 +104,20 @@ export function parseProfile(body: unknown): PostgreenProfile {
   return { services: servicesOf(body).filter(isObj).map(parseService).filter((s): s is PostgreenService => !!s) };
 }
 
-/** The token from the body (`token`, `result.token`, `X-Auth-Token`); the header is looked at first by the caller. */
+/** Where the body may carry the token: the guide names only the X-Auth-Token header it is sent back in. */
+const TOKEN_KEYS = ['token', 'X-Auth-Token', 'authToken', 'accessToken', 'xAuthToken'];
+
+/** The token from the body (one of TOKEN_KEYS, at the top or under `result`); the header is looked at first by the caller. */
 export function tokenFromBody(body: unknown): string | undefined {
   if (!isObj(body)) return undefined;
-  return idString(body.token) ?? idString(body['X-Auth-Token']) ?? (isObj(body.result) ? idString(body.result.token) : undefined);
+  for (const place of [body, body.result]) {
+    if (!isObj(place)) continue;
+    for (const key of TOKEN_KEYS) {
+      const token = idString(place[key]);
+      if (token) return token;
+    }
+  }
+  return typeof body.result === 'string' && /^[\w.~+/=-]{8,4096}$/.test(body.result) ? body.result : undefined;
 }
 
 export function parseOptionTypes(body: unknown): PostgreenOptionType[] {
