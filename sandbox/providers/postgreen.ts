@@ -47,7 +47,8 @@
  * Eligibility: a `packRequirements.POSTAL_ADDRESS_RECIPIENT` whose last line
  * does not start with a 5-digit postal code makes the pack group NOT_ELIGIBLE
  * (SANDBOX_ADDRESSES.ineligible: "NIRVA SOFTWARE\n65 RUE HENON\nLYON");
- * POST /packGroups/{id}/edit with a valid RAW address makes it ELIGIBLE. With
+ * POST /packGroups/{id}/edit with a valid RAW address makes it ELIGIBLE
+ * (`state.editVerb = 'PUT'` makes the edit a PUT and POST answer 405). With
  * `state.stuckPackGroups = true`, new pack groups stay `PENDING` (eligibility
  * never decided): such a job stays in PACK_GROUP_CREATED and gets no delivery.
  *
@@ -184,6 +185,8 @@ export interface PostgreenState {
   profileDetailFrom: 'body' | 'query' | 'either';
   /** What CheckOptions lists and the command takes: option ids, or the option values themselves ("[OptionValue1, OptionValue2]"). */
   selectableAs: 'id' | 'value';
+  /** The verb the pack group edit takes (the guide names none); the other one is answered 405. */
+  editVerb: 'POST' | 'PUT';
   /** Where authenticate puts the token: the X-Auth-Token header (unless false) and the body key named here (`token` by default). */
   tokenHeader: boolean;
   tokenField: string;
@@ -232,6 +235,7 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     honourAccept: false,
     numericIds: false,
     optionsKeyedBy: 'id',
+    editVerb: 'POST',
     tokenHeader: true,
     tokenField: 'token',
     expireTokens() {
@@ -492,7 +496,8 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     ctx.send(200, { result: job.packGroups.map((id) => packGroupView(state.packGroups.get(id) as SandboxPackGroup)) });
   }));
 
-  router.add('POST', `${prefix}/packGroups/:packGroupId/edit`, authed(async (ctx) => {
+  const editPackGroup = authed(async (ctx) => {
+    if (ctx.method !== state.editVerb) return err(ctx, 405, `${ctx.method} is not allowed here; use ${state.editVerb}`);
     const pg = state.packGroups.get(ctx.params.packGroupId);
     if (!pg) return err(ctx, 404, `no pack group ${ctx.params.packGroupId}`);
     if (pg.status === 'DELIVERED') return err(ctx, 409, 'the pack group is already in a delivery');
@@ -506,7 +511,8 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     const address = pg.packRequirements.POSTAL_ADDRESS_RECIPIENT;
     pg.status = !address || addressOk(address.value) ? 'ELIGIBLE' : 'NOT_ELIGIBLE';
     ctx.send(200, { result: packGroupView(pg) });
-  }));
+  });
+  for (const m of ['POST', 'PUT']) router.add(m, `${prefix}/packGroups/:packGroupId/edit`, editPackGroup);
 
   router.add('GET', `${prefix}/deliveries`, authed((ctx) => {
     const job = jobOr404(ctx, ctx.query.get('jobId'));

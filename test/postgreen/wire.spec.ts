@@ -2,7 +2,7 @@ import assert from 'assert';
 import { helper, allNodes, collect, accountNode, catchTo } from '../support/red';
 import { Sandbox } from '../../sandbox/server';
 import { samplePdf } from '../../sandbox/pdf';
-import { SANDBOX_OPTIONS as O, SANDBOX_SERVICE as S } from '../../sandbox/providers/postgreen';
+import { SANDBOX_ADDRESSES as A, SANDBOX_OPTIONS as O, SANDBOX_SERVICE as S } from '../../sandbox/providers/postgreen';
 import { PostgreenClient } from '../../nodes/providers/postgreen/client';
 import { FulfillmentError } from '../../nodes/core/errors';
 
@@ -175,6 +175,28 @@ describe('PostGreen on the wire against the sandbox', function () {
     assert.strictEqual(typeof command.jobId, 'number');
     assert.deepStrictEqual(command.packGroupIds, [groups[1].id]);
     assert.deepStrictEqual(d.deliveryCommand, command);
+  });
+
+  it('edits a pack group with PUT where the platform refuses POST there as a verb (the guide names no verb); an unknown pack group keeps its own error', async () => {
+    sandbox.postgreen.editVerb = 'PUT';
+    await helper.load(allNodes(), [
+      ...flow(),
+      { id: 'pgList', type: 'fulfillment-edit-packgroup', z: 'f1', account: 'acc', action: 'list', wires: [['listed']] },
+      { id: 'pgEdit', type: 'fulfillment-edit-packgroup', z: 'f1', account: 'acc', action: 'edit', wires: [['edited']] },
+      { id: 'listed', type: 'helper', z: 'f1' },
+      { id: 'edited', type: 'helper', z: 'f1' },
+    ], CREDS);
+    helper.getNode('pgList')?.receive({ payload: 'JOB_SAMPLE' });
+    const l = await outcome('listed');
+    const [bad] = l.notEligible as Array<{ id: string }>;
+    helper.getNode('pgEdit')?.receive({ payload: { packGroupId: bad.id, name: 'POSTAL_ADDRESS_RECIPIENT', value: A.valid } });
+    const ed = await outcome('edited');
+    assert.strictEqual((ed.payload as { result: { status: string } }).result.status, 'ELIGIBLE');
+    assert.strictEqual(sandbox.count('/postgreen/packGroups', 'PUT'), 1);
+    const errors = collect('errors');
+    helper.getNode('pgEdit')?.receive({ payload: { packGroupId: 'PG_UNKNOWN', name: 'POSTAL_ADDRESS_RECIPIENT', value: A.valid } });
+    const [e] = await errors.wait(1);
+    assert.match((e.error as ErrorMsg).message, /HTTP 404.*no pack group PG_UNKNOWN/);
   });
 
   it('create job: each status has its own message (429 is not "files not compatible")', async () => {

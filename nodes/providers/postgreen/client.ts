@@ -64,8 +64,8 @@ import {
 /** The default from DEFAULT_BASE_URLS; the guide names no host, so users set their PostGreen instance's URL. */
 export const POSTGREEN_DEFAULT_BASE_URL = 'https://api.postgreen.com';
 const ID = /^[\w.:@~-]{1,200}$/;
-/** Statuses that mean "this path takes no GET" for the option catalogue, which the guide also shows as POST. */
-const GET_REFUSED = [404, 405, 501];
+/** Statuses that mean "this path takes no such verb" (the option catalogue's GET, the pack group edit's POST). */
+const VERB_REFUSED = [404, 405, 501];
 
 /** A file checked and tied to its multipart field, before anything is opened. */
 interface PreparedFile {
@@ -85,6 +85,8 @@ export class PostgreenClient {
   private catalogue?: Promise<PostgreenOptionCatalogue>;
   /** The page shows the option catalogue as GET and as POST: GET first, POST once GET is refused (405, 404 or 501). */
   private catalogueVerb: 'GET' | 'POST' = 'GET';
+  /** The pack group edit has no documented verb: POST first, PUT for the account's life once POST is refused as a verb. */
+  private editVerb: 'POST' | 'PUT' = 'POST';
   readonly fields: FileFieldNames;
 
   constructor(options: PostgreenClientOptions) {
@@ -134,7 +136,7 @@ export class PostgreenClient {
       return await this.call<unknown>({ method: verb, path, expect, safeToRetry: true, signal });
     } catch (e) {
       // 405 says "not this verb"; a server that routes only POST commonly answers an unrouted GET with 404 (or 501).
-      if (verb !== 'GET' || !(e instanceof FulfillmentError) || !GET_REFUSED.includes(e.status ?? 0)) throw e;
+      if (verb !== 'GET' || !(e instanceof FulfillmentError) || !VERB_REFUSED.includes(e.status ?? 0)) throw e;
       this.catalogueVerb = 'POST';
       return this.call<unknown>({ method: 'POST', path, expect, safeToRetry: true, signal });
     }
@@ -227,7 +229,22 @@ export class PostgreenClient {
       throw invalidInput('packRequirements', 'give at least one requirement to edit, e.g. {POSTAL_ADDRESS_RECIPIENT: "NAME\\nSTREET\\nZIP CITY"}', PROVIDER);
     }
     const body = { ...edit, packRequirements: normalizeRequirements(edit.packRequirements, 'packRequirements') };
-    return (await this.call<unknown>({ method: 'POST', path: `/packGroups/${encodeURIComponent(id)}/edit`, json: body, safeToRetry: false, expect: EDIT_PACK_GROUP_ANSWER })).data ?? {};
+    const spec: RequestSpec = { method: this.editVerb, path: `/packGroups/${encodeURIComponent(id)}/edit`, json: body, safeToRetry: false, expect: EDIT_PACK_GROUP_ANSWER };
+    try {
+      return (await this.call<unknown>(spec)).data ?? {};
+    } catch (e) {
+      // The guide gives no verb: a refusal of POST as a verb (405; 404 or 501 where only PUT is routed) changed nothing, so PUT is tried once.
+      if (spec.method !== 'POST' || !(e instanceof FulfillmentError) || !VERB_REFUSED.includes(e.status ?? 0)) throw e;
+      try {
+        const answer = (await this.call<unknown>({ ...spec, method: 'PUT' })).data ?? {};
+        this.editVerb = 'PUT';
+        return answer;
+      } catch (again) {
+        // PUT refused as a verb too: POST's own answer (an unknown pack group, say) is the one that explains.
+        if (again instanceof FulfillmentError && VERB_REFUSED.includes(again.status ?? 0)) throw e;
+        throw again;
+      }
+    }
   }
 
   /** GET /deliveries?jobId=.. */
