@@ -221,7 +221,8 @@ export class PostgreenClient {
 
   /**
    * POST /packGroups/{packGroupId}/edit with the RAW values. The guide gives the
-   * path but no verb; an edit with a body is a POST on this API's conventions.
+   * path but no verb; an edit with a body is a POST on this API's conventions,
+   * and PUT where the platform refuses POST there as a verb.
    */
   async editPackGroup(packGroupId: PostgreenId, edit: PostgreenEditPackGroupRequest): Promise<unknown> {
     const id = checkId(packGroupId, 'packGroupId');
