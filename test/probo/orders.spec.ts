@@ -214,4 +214,25 @@ describe('Probo orders and order callbacks, in a real runtime against the sandbo
     assert.ok(failed, 'an error names msg.payload.products[0].uploaders[0].id');
     assert.strictEqual(h.sandbox.count('/probo/order', 'POST'), before);
   });
+  it('reads a later callback written like the /order/status answer ({status: "ok", orders: [{id, status_code, packages}]}), or with the state inside order', async () => {
+    await helper.load(h.nodes(), h.flow({ poll: false }), CREDS);
+    const events = collect('events');
+    const errors = collect('errors');
+    const url = h.callbackUrl('probo-orders');
+    const asStatus = {
+      status: 'ok',
+      message: 'Status retrieved',
+      orders: [{ id: 'sf-1', reference: 'r', supplier_order_number: 202012345, status_code: 'shipment_created', packages: [{ id: 1, status_code: 'shipment_created', tracking_url: 'https://track.example/JVGL1', tracking_code: 'JVGL1' }] }],
+    };
+    assert.strictEqual((await post(url, JSON.stringify(asStatus))).status, 200);
+    assert.strictEqual((await post(url, JSON.stringify({ message: 'Order in production', order: { id: 'sf-2', reference: 'r', status: 'order_in_production' } }))).status, 200);
+    const [created, production] = await events.wait(2);
+    assert.strictEqual(created.status, 'shipment_created', 'the order\'s state, not the call\'s "ok"');
+    assert.strictEqual(created.outcome, 'progress');
+    assert.deepStrictEqual(created.order, { id: 'sf-1', reference: 'r', supplier_order_number: 202012345 });
+    assert.deepStrictEqual(created.tracking, [{ status_code: 'shipment_created', tracking_code: 'JVGL1', tracking_url: 'https://track.example/JVGL1' }]);
+    assert.strictEqual(production.status, 'in_production');
+    assert.deepStrictEqual((production.order as Msg).id, 'sf-2');
+    assert.strictEqual(errors.messages.length, 0);
+  });
 });
