@@ -78,7 +78,7 @@ function checkUploaders(value: unknown, at: string): Array<{ id: number; externa
     const ua = `${at}.uploaders[${k}]`;
     if (!isPlainObject(u)) fail(ua, 'must be an object {id, external_id}');
     if (!isProboId(u.id)) fail(`${ua}.id`, 'is required: the uploader session id (both id and external_id are needed)');
-    if (!isProboId(u.external_id)) fail(`${ua}.external_id`, 'is required: the uploader session external_id (both id and external_id are needed)');
+    if (!isProboId(u.external_id)) fail(`${ua}.external_id`, 'is required: the uploader session external_id (both id and external_id are needed; when the create answer has none, the uploader callback carries it)');
     const id = integerOf(u.id);
     if (id === undefined) fail(`${ua}.id`, `must be the uploader session's id, a whole number, got ${preview(u.id)}`);
     const externalId = integerOf(u.external_id);
