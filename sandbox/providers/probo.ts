@@ -208,6 +208,13 @@ export function proboRoutes(router: Router, prefix: string): ProboState {
 
   orders.checkUploaders = (products) => {
     for (const p of products) {
+      // The specification: an option is {code, value?}, value a string, an integer or null; no other key.
+      for (const o of isObject(p) && Array.isArray(p.options) ? p.options : []) {
+        const value = isObject(o) ? o.value : undefined;
+        if (!isObject(o) || Object.keys(o).some((k) => k !== 'code' && k !== 'value') || (value !== undefined && value !== null && typeof value !== 'string' && typeof value !== 'number')) {
+          return `Option ${JSON.stringify(o)} must be {code, value?} with a string, integer or null value`;
+        }
+      }
       for (const u of isObject(p) && Array.isArray(p.uploaders) ? p.uploaders : []) {
         // The specification: {id: integer, external_id: integer}, both required, no other key.
         if (!isObject(u) || !Number.isInteger(u.id) || !Number.isInteger(u.external_id) || Object.keys(u).some((k) => k !== 'id' && k !== 'external_id')) {

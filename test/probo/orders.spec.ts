@@ -235,4 +235,17 @@ describe('Probo orders and order callbacks, in a real runtime against the sandbo
     assert.deepStrictEqual((production.order as Msg).id, 'sf-2');
     assert.strictEqual(errors.messages.length, 0);
   });
+  it('refuses an option Probo would not take (a true/false value, a key beside code and value) before sending, naming the field', async () => {
+    await helper.load(h.nodes(), h.flow({ poll: false }), CREDS);
+    const errors = collect('errors');
+    const placed = collect('placed');
+    helper.getNode('order')?.receive({ payload: proboOrder('opt-1', { products: [{ code: 'banner-510', options: [{ code: 'amount', value: 1 }, { code: 'cut', value: true } as never] }] }) });
+    helper.getNode('order')?.receive({ payload: proboOrder('opt-2', { products: [{ code: 'banner-510', options: [{ code: 'width', value: 100, name: 'Breedte' } as never] }] }) });
+    const failed = await errors.wait(2);
+    const texts = failed.map((m) => String((m.error as Msg).message));
+    assert.ok(texts.some((t) => /products\[0\]\.options\[1\]\.value/.test(t)), texts.join(' | '));
+    assert.ok(texts.some((t) => /products\[0\]\.options\[0\]\.name/.test(t)), texts.join(' | '));
+    assert.strictEqual(h.sandbox.count('/probo/order', 'POST'), 0, 'nothing was sent');
+    assert.strictEqual(placed.messages.length, 0);
+  });
 });

@@ -44,15 +44,18 @@ export function checkHttpUrl(value: unknown, field: string, what = 'the URL Prob
   return value;
 }
 
+/** An option is `{code, value?}` and nothing else; `value` a string, a number or null (Probo's specification). */
 function checkOptions(value: unknown, field: string): void {
   if (value === undefined) return;
   if (!Array.isArray(value)) fail(field, 'must be an array of {code, value}');
   value.forEach((o, j) => {
     if (!isPlainObject(o)) fail(`${field}[${j}]`, 'must be an object {code, value?}');
     if (typeof o.code !== 'string' || o.code.trim() === '') fail(`${field}[${j}].code`, 'is required (the option code, e.g. "width")');
+    const extra = Object.keys(o).find((k) => k !== 'code' && k !== 'value');
+    if (extra !== undefined) fail(`${field}[${j}].${extra}`, 'is not a field of an option: Probo takes {code, value?} only');
     const v = o.value;
-    if (v !== undefined && v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
-      fail(`${field}[${j}].value`, 'must be a string, a number or null');
+    if (v !== undefined && v !== null && typeof v !== 'string' && typeof v !== 'number') {
+      fail(`${field}[${j}].value`, `must be a string, a number or null, got ${preview(v)}`);
     }
   });
 }
