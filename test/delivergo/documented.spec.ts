@@ -5,7 +5,7 @@
  * tolerantly but never taken for a success when they hold no Resale Units.
  */
 import assert from 'assert';
-import { helper, allNodes, collect, accountNode, catchTo } from '../support/red';
+import { helper, allNodes, collect, accountNode, catchTo, sandboxPerTest } from '../support/red';
 import { Sandbox } from '../../sandbox/server';
 import { DELIVERGO_SANDBOX as D } from '../../sandbox/providers/delivergo';
 
@@ -19,14 +19,7 @@ describe('delivergo resale units as documented, in a real runtime against the sa
   this.timeout(20_000);
   let sandbox: Sandbox;
 
-  beforeEach(async () => {
-    sandbox = new Sandbox();
-    await sandbox.start();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await sandbox.stop();
-  });
+  sandboxPerTest((s) => (sandbox = s));
 
   async function load(format: 'json' | 'xml'): Promise<void> {
     await helper.load(allNodes(), [

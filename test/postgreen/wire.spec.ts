@@ -1,5 +1,5 @@
 import assert from 'assert';
-import { helper, allNodes, collect, accountNode, catchTo } from '../support/red';
+import { helper, allNodes, collect, accountNode, catchTo, sandboxPerTest } from '../support/red';
 import { Sandbox } from '../../sandbox/server';
 import { samplePdf } from '../../sandbox/pdf';
 import { SANDBOX_ADDRESSES as A, SANDBOX_OPTIONS as O, SANDBOX_SERVICE as S } from '../../sandbox/providers/postgreen';
@@ -16,14 +16,7 @@ describe('PostGreen on the wire against the sandbox', function () {
   this.timeout(30_000);
   let sandbox: Sandbox;
 
-  beforeEach(async () => {
-    sandbox = new Sandbox();
-    await sandbox.start();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await sandbox.stop();
-  });
+  sandboxPerTest((s) => (sandbox = s));
 
   function flow(account: Record<string, unknown> = {}): Msg[] {
     return [
