@@ -6,7 +6,8 @@
  *
  *   POST <httpNodeRoot>/fulfillment/callback/<path>/<secret>
  *
- * Wrong or missing secret 401 (nothing output), not JSON 415, too large 413,
+ * Wrong or missing secret 401 (nothing output), a type that cannot be JSON
+ * (a form, XML) 415, too large 413,
  * unparsable or not such a callback 400; otherwise 200 at once, then each
  * event is output once (repeats within the window are dropped), and an event
  * the provider ranks below one already output for the same subject (a late
@@ -20,7 +21,7 @@ import { numberSetting } from '../runtime/props';
 import { SeenKeys } from '../runtime/seen-keys';
 import { SubjectRanks } from '../runtime/callback-ranks';
 import { sharedRanks, sharedSeen } from '../runtime/shared-state';
-import { BodyTooLarge, drain, isJsonContentType, readLimitedBody, removeRoutes, routeTaken, sameSecret } from '../runtime/http-route';
+import { BodyTooLarge, drain, mayHoldJson, readLimitedBody, removeRoutes, routeTaken, sameSecret } from '../runtime/http-route';
 import { asFulfillmentError, FulfillmentError } from '../core/errors';
 import { CallbackEvent } from '../core/capabilities';
 import { assertNoPollution } from '../core/validate';
@@ -97,8 +98,8 @@ export = function register(RED: NodeAPI): void {
         drain(req, maxBytes);
         return;
       }
-      if (!isJsonContentType(req.headers['content-type'])) {
-        refuse(415, 'only application/json is accepted', `not JSON (Content-Type: ${String(req.headers['content-type'] ?? 'none').slice(0, 60)})`);
+      if (!mayHoldJson(req.headers['content-type'])) {
+        refuse(415, 'only JSON is accepted', `not JSON (Content-Type: ${String(req.headers['content-type'] ?? 'none').slice(0, 60)})`);
         drain(req, maxBytes);
         return;
       }

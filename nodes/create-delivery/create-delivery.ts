@@ -15,7 +15,7 @@ import { GuardWording, idempotencyKey } from '../core/idempotency';
 import { busy, clock, markAccount, ok, statusTexts } from '../runtime/status';
 import { invalidInput } from '../core/errors';
 import { assertNoPollution, isPlainObject } from '../core/validate';
-import { jobIdsFrom } from '../providers/postgreen/capabilities';
+import { jobIdValue } from '../providers/postgreen/capabilities';
 import { epochMs, planDelivery } from '../providers/postgreen/delivery';
 import { PostgreenId } from '../providers/postgreen/types';
 import { activity, providerIdOf } from '../runtime/activity';
@@ -42,7 +42,8 @@ export = function register(RED: NodeAPI): void {
       const explicitKey = explicitIdempotencyKey(msg, 'postgreen');
       const p = isPlainObject(msg.payload) ? msg.payload : {};
       assertNoPollution(msg.payload, 'msg.payload');
-      const [jobId] = jobIdsFrom(isPlainObject(msg.payload) ? (msg.payload.jobId ?? msg.jobId) : msg.payload ?? msg.jobId, 'msg.payload.jobId');
+      // The command sends the job id in the type the job answer gave it: a number stays a number.
+      const jobId = jobIdValue(isPlainObject(msg.payload) ? (msg.payload.jobId ?? msg.jobId) : msg.payload ?? msg.jobId, 'msg.payload.jobId', msg.payload, msg.jobId);
       const channel = p.channel ?? (await evaluate(RED, node, msg, def.channel, def.channelType));
       if (channel !== undefined && typeof channel !== 'string') throw invalidInput('channel', 'must be a channel label', 'postgreen');
       const outputFile = p.outputFile ?? (typeof def.outputFile === 'string' && def.outputFile !== '' ? def.outputFile : 'MAIN');

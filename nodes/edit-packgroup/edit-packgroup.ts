@@ -10,7 +10,7 @@ import { busy, clock, markAccount, ok, statusTexts, waiting } from '../runtime/s
 import { loadRequest } from '../runtime/props';
 import { invalidInput } from '../core/errors';
 import { assertNoPollution, isPlainObject } from '../core/validate';
-import { jobIdsFrom } from '../providers/postgreen/capabilities';
+import { jobIdValue } from '../providers/postgreen/capabilities';
 import { packGroupSummary } from '../providers/postgreen/parse';
 import { PostgreenEditPackGroupRequest } from '../providers/postgreen/types';
 
@@ -26,7 +26,7 @@ export = function register(RED: NodeAPI): void {
       await loadRequest(RED, node, def, msg);
       const client = clientFor<PostgreenClient>(RED, def.account, node.type, action === 'edit' ? 'edit pack groups' : 'list pack groups');
       if (action === 'list') {
-        const [jobId] = jobIdsFrom(msg.jobId ?? msg.payload, 'msg.payload');
+        const jobId = jobIdValue(msg.jobId ?? msg.payload, 'msg.payload', msg.payload);
         node.status(busy(say('reading')));
         const groups = await client.jobPackGroups(jobId);
         const summary = groups.map(packGroupSummary);

@@ -18,6 +18,16 @@ export function isJsonContentType(header: unknown): boolean {
   return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
 }
 
+/**
+ * A body that may hold JSON: a JSON type, and also text/plain or no type at
+ * all, which some senders put on JSON they post (no provider documents the
+ * header of its callbacks); the body must still parse as JSON.
+ */
+export function mayHoldJson(header: unknown): boolean {
+  const type = String(header ?? '').split(';')[0].trim().toLowerCase();
+  return type === '' || type === 'text/plain' || isJsonContentType(type);
+}
+
 export class BodyTooLarge extends Error {}
 
 /**

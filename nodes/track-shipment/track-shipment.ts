@@ -12,7 +12,7 @@ import { evaluate, loadRequest, numberSetting } from '../runtime/props';
 import { busy, clock, markAccount, ok, statusTexts, waiting } from '../runtime/status';
 import { invalidInput } from '../core/errors';
 import { streamToBuffer, streamToFile } from '../core/download';
-import { jobIdsFrom } from '../providers/postgreen/capabilities';
+import { jobIdValue } from '../providers/postgreen/capabilities';
 import { trackingFiles, trackingNumber } from '../providers/postgreen/parse';
 import { shipmentStatus, ShipmentStatus } from '../providers/postgreen/shipment-status';
 import { PostgreenTrackingFileName, TRACKING_FILE_NAMES } from '../providers/postgreen/types';
@@ -32,7 +32,7 @@ export = function register(RED: NodeAPI): void {
     onInput(node, async (msg, send) => {
       await loadRequest(RED, node, def, msg);
       const client = clientFor<PostgreenClient>(RED, def.account, node.type, 'track shipments');
-      const [jobId] = jobIdsFrom(msg.jobId ?? msg.payload, 'msg.payload');
+      const jobId = jobIdValue(msg.jobId ?? msg.payload, 'msg.payload', msg.payload);
       const wanted = Array.isArray(msg.proofNames) ? msg.proofNames.map(String) : configuredNames;
       for (const n of wanted) if (!TRACKING_FILE_NAMES.includes(n as PostgreenTrackingFileName)) throw invalidInput('proofNames', `"${n}" is not one of ${TRACKING_FILE_NAMES.join(', ')}`, 'postgreen');
       let folder: string | undefined;

@@ -27,7 +27,7 @@
  *
  * Test values (the products are a fixed list, so outcomes are picked by name):
  *   project_name "Packing Errors"  -> ends in has_packing_errors (packing_errors explains why)
- *   project_name "Need Human"      -> ends in need_human
+ *   project_name "Need Human"      -> need_human for two reads (ARRI's staff at work), then packed
  *   client_name  "Taken Client"    -> HTTP 200 with an error envelope {status: 422, error: {base: [...]}}
  *   client_name  "Short Hash Films" -> an order_hash of 12 characters (the guide says 16, its example has 32)
  *   an unknown product             -> HTTP 422 {status: 422, status_message: "Unprocessable Entity", error: {product: [...]}}
@@ -94,7 +94,7 @@ function stateOf(entry: ArriSandboxOrder): { state: string; packing_errors: stri
   if (entry.reads <= 1) return { state: 'pending', packing_errors: null };
   if (entry.reads === 2) return { state: 'packing', packing_errors: null };
   if (entry.order.project_name === ARRI_SANDBOX.packingErrorsProject) return { state: 'has_packing_errors', packing_errors: ARRI_SANDBOX.packingErrors };
-  if (entry.order.project_name === ARRI_SANDBOX.needHumanProject) return { state: 'need_human', packing_errors: null };
+  if (entry.order.project_name === ARRI_SANDBOX.needHumanProject && entry.reads <= 4) return { state: 'need_human', packing_errors: null };
   return { state: 'packed', packing_errors: null };
 }
 

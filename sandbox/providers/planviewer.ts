@@ -24,10 +24,13 @@
  *   e0ff72f8-ed75-44f8-8bff-d31a7088acc2  always waiting for user (select is accepted, the job stays)
  *   9dee3afd-3079-47e0-91f1-ab6e1d58f11a  a finished `eigendomsinformatie` order with linked documents
  * Access key `denied` is refused with 401. The daily cap counts per access key.
+ * With `state.honourAccept`, retrieve answers 406 to an Accept header that
+ * rules out the result's type (the documentation's example sends none).
  */
 import { createHash } from 'crypto';
 import { Router, RouteContext } from '../router';
 import { samplePdf } from '../pdf';
+import { accepts } from '../accept';
 
 export const PLANVIEWER_TEST_UUIDS = {
   paymentRequired: '00000000-0000-4000-8000-000000000402',
@@ -148,7 +151,10 @@ export interface PlanviewerState {
   selections: Array<{ job: string; select: unknown }>;
   /** When set, results are padded to this many bytes and streamed (memory benchmarks). */
   resultBytes?: number;
+  /** Answer retrieve with 406 when the request's Accept header rules out the result's type, as a server that negotiates content does. */
+  honourAccept: boolean;
 }
+
 
 function uuidFrom(seed: string): string {
   const h = createHash('sha1').update(seed).digest('hex');
@@ -252,7 +258,7 @@ function jsonResult(job: Job): Record<string, unknown> {
 }
 
 export function planviewerRoutes(router: Router, prefix: string, opts: { dailyCap: number }): PlanviewerState {
-  const state: PlanviewerState = { jobs: new Map(), intentions: new Map(), ordersToday: new Map(), dailyCap: opts.dailyCap, selections: [] };
+  const state: PlanviewerState = { jobs: new Map(), intentions: new Map(), ordersToday: new Map(), dailyCap: opts.dailyCap, selections: [], honourAccept: false };
   const api = `${prefix}/product_api/v1`;
   const fail = (ctx: RouteContext, status: number, message: string) => ctx.send(status, { error: { code: status, message } });
   for (const a of PLANVIEWER_ADDRESSES) {
@@ -370,6 +376,8 @@ export function planviewerRoutes(router: Router, prefix: string, opts: { dailyCa
     if (job && job.intention === PLANVIEWER_TEST_UUIDS.forbiddenResult) return fail(ctx, 403, 'Forbidden');
     if (!job || stateOf(job).status !== 'finished') return fail(ctx, 404, 'Job did not finish');
     const name = `sandbox_${job.uuid.slice(0, 8)}_${(job.product ?? 'bestemmingsplan').replace(/-json$/, '')}`;
+    const type = job.product?.endsWith('-json') ? 'application/json' : 'application/pdf';
+    if (state.honourAccept && !accepts(ctx.req.headers.accept, type)) return fail(ctx, 406, `Not Acceptable: the result is ${type}`);
     if (job.product?.endsWith('-json')) {
       return ctx.send(200, jsonResult(job), { 'Content-Type': 'application/json; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}.json"` });
     }

@@ -5,9 +5,16 @@
  *
  * Logins: any login with a non-empty password, except password `wrong` or
  * login `denied` (401). The token comes back in BOTH the `X-Auth-Token`
- * header and the body `token`; every other call needs the `X-Auth-Token`
+ * header and the body `token` (`state.tokenHeader` / `state.tokenField` change
+ * that); every other call needs the `X-Auth-Token`
  * header, else 401. Tests call `state.expireTokens()` to make every live
  * token answer 401, and read `state.authenticateCalls` / `state.logoutCalls`.
+ *
+ * Authenticate reads `withProfileDetail: true` from the body or the query
+ * string (`state.profileDetailFrom` narrows it to one); without it the profile
+ * has no services. The guide calls a box's service files configuredFiles,
+ * coniguredFiles and preconfiguredFiles: `state.configuredFilesKey` picks the
+ * key the profile uses.
  *
  * The profile has one service `SRV_LETTER` ("Registered letter") with two
  * boxes: `BX101` (@type MAIN, name "Letters", the letters) and `BX102`
@@ -18,8 +25,12 @@
  *
  * Options: option type and option ids are NUMBERS (print_mode = 3107, 2SIDE =
  * 77002, see SANDBOX_OPTIONS); a delivery command must send them back as
- * numbers (the string "77002" is refused as an unknown option id). The
- * catalogue answers GET and POST (the pages show both); `state.optionMethods
+ * numbers (the string "77002" is refused as an unknown option id). With
+ * `state.selectableAs = 'value'`, CheckOptions lists the option values
+ * themselves ("2SIDE", the guide's "[OptionValue1, OptionValue2]") and the
+ * command must send those. The
+ * catalogue answers GET and POST (the pages show both); its options are keyed
+ * by option type id, or by type name with `state.optionsKeyedBy = 'name'`; `state.optionMethods
  * = ['POST']` makes GET answer 405, as a platform that takes only POST would.
  *
  * Jobs: POST /jobs multipart, checked strictly: a `parameters` part with JSON,
@@ -36,7 +47,8 @@
  * Eligibility: a `packRequirements.POSTAL_ADDRESS_RECIPIENT` whose last line
  * does not start with a 5-digit postal code makes the pack group NOT_ELIGIBLE
  * (SANDBOX_ADDRESSES.ineligible: "NIRVA SOFTWARE\n65 RUE HENON\nLYON");
- * POST /packGroups/{id}/edit with a valid RAW address makes it ELIGIBLE. With
+ * POST /packGroups/{id}/edit with a valid RAW address makes it ELIGIBLE
+ * (`state.editVerb = 'PUT'` makes the edit a PUT and POST answer 405). With
  * `state.stuckPackGroups = true`, new pack groups stay `PENDING` (eligibility
  * never decided): such a job stays in PACK_GROUP_CREATED and gets no delivery.
  *
@@ -46,8 +58,12 @@
  * GET /deliveries?jobId=.. moves them one step: CREATED, READY, then OUTPUTTED
  * with one shipment each, whose numeric status (the appendix's table) is
  * `state.shipmentStatus` (600 Mailed; -614 Incorrect address, say), with the
- * tracking number (TRACKING) and the files TRACKING_DETAIL, ACKN and CERTIF.
- * `state.omitCounts = true` leaves packGroupCountPerStates out of job answers.
+ * tracking number (TRACKING) and the files TRACKING_DETAIL, ACKN and CERTIF
+ * (with `state.honourAccept`, a file request whose Accept header rules out
+ * the file's type is answered 406).
+ * `state.omitCounts = true` leaves packGroupCountPerStates out of job answers;
+ * `state.numericIds = true` gives new jobs and pack groups numeric ids (a
+ * delivery command must then send the numbers, not their text).
  *
  * Webhooks: `state.shipmentEvents(id)` builds the three documented event
  * types (SHIPMENT_STATUS with name null, a numeric status in `value`, eventDate
@@ -61,6 +77,7 @@ import http from 'http';
 import { randomBytes } from 'crypto';
 import { Router, RouteContext } from '../router';
 import { samplePdf } from '../pdf';
+import { accepts } from '../accept';
 import { boundaryOf, MultipartError, parseMultipart } from '../multipart';
 
 export const SANDBOX_SERVICE = {
@@ -162,6 +179,23 @@ export interface PostgreenState {
   shipmentStatus: number;
   /** The multipart field names of every job upload, in order. */
   jobUploads: string[][];
+  /** The key the profile lists a box's service files under: the guide writes configuredFiles, coniguredFiles and preconfiguredFiles. */
+  configuredFilesKey: 'configuredFiles' | 'coniguredFiles' | 'preconfiguredFiles';
+  /** Where authenticate reads withProfileDetail: the body, the query string, or either (the guide does not say). */
+  profileDetailFrom: 'body' | 'query' | 'either';
+  /** What CheckOptions lists and the command takes: option ids, or the option values themselves ("[OptionValue1, OptionValue2]"). */
+  selectableAs: 'id' | 'value';
+  /** The verb the pack group edit takes (the guide names none); the other one is answered 405. */
+  editVerb: 'POST' | 'PUT';
+  /** Where authenticate puts the token: the X-Auth-Token header (unless false) and the body key named here (`token` by default). */
+  tokenHeader: boolean;
+  tokenField: string;
+  /** The options answer keys its lists by option type id (as the guide says) or by option type name. */
+  optionsKeyedBy: 'id' | 'name';
+  /** New jobs and pack groups get numeric ids (1001, not "JOB1001") in every answer; a delivery command must send the numbers back. */
+  numericIds: boolean;
+  /** Answer a tracking file with 406 when the request's Accept header rules out its type, as a server that negotiates content does. */
+  honourAccept: boolean;
   expireTokens(): void;
   /** The three documented event types for a shipment, its status as given (default `state.shipmentStatus`). */
   shipmentEvents(shipmentId: string, status?: number): Array<Record<string, unknown>>;
@@ -195,6 +229,15 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     stuckPackGroups: false,
     shipmentStatus: 600,
     jobUploads: [],
+    configuredFilesKey: 'configuredFiles',
+    profileDetailFrom: 'either',
+    selectableAs: 'id',
+    honourAccept: false,
+    numericIds: false,
+    optionsKeyedBy: 'id',
+    editVerb: 'POST',
+    tokenHeader: true,
+    tokenField: 'token',
     expireTokens() {
       for (const t of state.tokens.values()) t.expired = true;
     },
@@ -236,6 +279,19 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     },
   };
 
+  /** The service as the profile shows it, its service files under the key the state names. */
+  const serviceView = (): unknown => ({
+    ...service,
+    properties: {
+      ...service.properties,
+      boxes: service.properties.boxes.map((b) => {
+        if (!('configuredFiles' in b) || state.configuredFilesKey === 'configuredFiles') return b;
+        const { configuredFiles, ...rest } = b;
+        return { ...rest, [state.configuredFilesKey]: configuredFiles };
+      }),
+    },
+  });
+
   const authed = (handler: (ctx: RouteContext) => Promise<void> | void) => async (ctx: RouteContext) => {
     const token = ctx.req.headers['x-auth-token'];
     const session = typeof token === 'string' ? state.tokens.get(token) : undefined;
@@ -251,8 +307,11 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     if (body.login === 'denied' || body.password === 'wrong') return err(ctx, 401, 'bad credentials');
     const token = randomBytes(18).toString('hex');
     state.tokens.set(token, { login: body.login, expired: false });
-    const profile = body.withProfileDetail === true ? { services: [service] } : {};
-    ctx.send(200, { token, result: { login: body.login, ...profile } }, { 'X-Auth-Token': token });
+    const inBody = body.withProfileDetail === true;
+    const inQuery = ctx.query.get('withProfileDetail') === 'true';
+    const detail = state.profileDetailFrom === 'body' ? inBody : state.profileDetailFrom === 'query' ? inQuery : inBody || inQuery;
+    const profile = detail ? { services: [serviceView()] } : {};
+    ctx.send(200, { [state.tokenField]: token, result: { login: body.login, ...profile } }, state.tokenHeader ? { 'X-Auth-Token': token } : {});
   });
 
   const logout = authed((ctx) => {
@@ -269,7 +328,8 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     ctx.send(200, answer());
   });
   const optionTypes = catalogue(() => ({ result: Object.entries(SANDBOX_OPTION_TYPES).map(([name, id]) => ({ id, name })) }));
-  const options = catalogue(() => ({ result: OPTIONS_BY_TYPE }));
+  const typeName = (id: string): string => Object.entries(SANDBOX_OPTION_TYPES).find(([, v]) => String(v) === id)?.[0] ?? id;
+  const options = catalogue(() => ({ result: state.optionsKeyedBy === 'name' ? Object.fromEntries(Object.entries(OPTIONS_BY_TYPE).map(([t, list]) => [typeName(t), list])) : OPTIONS_BY_TYPE }));
   for (const m of ['GET', 'POST']) {
     router.add(m, `${prefix}/options/type`, optionTypes);
     router.add(m, `${prefix}/options`, options);
@@ -285,7 +345,7 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     if (job.status !== 'PROCESSING' || job.reads < state.processingReads) return;
     job.status = 'PACK_GROUP_CREATED';
     for (const f of job.files.filter((x) => x.box === SANDBOX_SERVICE.mainBox)) {
-      const pg: SandboxPackGroup = { id: next('PG'), jobId: job.jobId, status: 'ELIGIBLE', packRequirements: { ...(job.packRequirements ?? {}) }, document: f.filename ?? f.field, edits: [] };
+      const pg: SandboxPackGroup = { id: state.numericIds ? String(++seq) : next('PG'), jobId: job.jobId, status: 'ELIGIBLE', packRequirements: { ...(job.packRequirements ?? {}) }, document: f.filename ?? f.field, edits: [] };
       if (job.packRequirements?.POSTAL_ADDRESS_RECIPIENT && !addressOk(job.packRequirements.POSTAL_ADDRESS_RECIPIENT.value)) pg.status = 'NOT_ELIGIBLE';
       if (state.stuckPackGroups) pg.status = 'PENDING';
       state.packGroups.set(pg.id, pg);
@@ -294,20 +354,23 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     if (job.autocreateDeliveryCommand) createDeliveries(job, job.packGroups.filter((id) => state.packGroups.get(id)?.status === 'ELIGIBLE'), SANDBOX_SERVICE.channelLabel, {});
   };
 
+  /** A job or pack group id as the answers show it: a number for those made with numericIds. */
+  const wireId = (id: string): string | number => (/^\d+$/.test(id) ? Number(id) : id);
+
   const jobView = (job: SandboxJob): Record<string, unknown> => {
     const counts: Record<string, number> = {};
     for (const id of job.packGroups) {
       const s = state.packGroups.get(id)?.status ?? 'UNKNOWN';
       counts[s] = (counts[s] ?? 0) + 1;
     }
-    const view: Record<string, unknown> = { jobId: job.jobId, jobName: job.jobName, serviceId: job.serviceId, status: job.status };
+    const view: Record<string, unknown> = { jobId: wireId(job.jobId), jobName: job.jobName, serviceId: job.serviceId, status: job.status };
     if (!state.omitCounts) view.packGroupCountPerStates = counts;
     return view;
   };
 
   const packGroupView = (pg: SandboxPackGroup): Record<string, unknown> => ({
-    id: pg.id,
-    jobId: pg.jobId,
+    id: wireId(pg.id),
+    jobId: wireId(pg.jobId),
     status: pg.status,
     document: pg.document,
     packRequirements: pg.packRequirements,
@@ -396,7 +459,7 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     }
     const req = params.packRequirements as SandboxJob['packRequirements'];
     const job: SandboxJob = {
-      jobId: next('JOB'),
+      jobId: state.numericIds ? String(++seq) : next('JOB'),
       jobName: params.jobName,
       serviceId: params.serviceId,
       autocreateDeliveryCommand: params.autocreateDeliveryCommand,
@@ -433,7 +496,8 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     ctx.send(200, { result: job.packGroups.map((id) => packGroupView(state.packGroups.get(id) as SandboxPackGroup)) });
   }));
 
-  router.add('POST', `${prefix}/packGroups/:packGroupId/edit`, authed(async (ctx) => {
+  const editPackGroup = authed(async (ctx) => {
+    if (ctx.method !== state.editVerb) return err(ctx, 405, `${ctx.method} is not allowed here; use ${state.editVerb}`);
     const pg = state.packGroups.get(ctx.params.packGroupId);
     if (!pg) return err(ctx, 404, `no pack group ${ctx.params.packGroupId}`);
     if (pg.status === 'DELIVERED') return err(ctx, 409, 'the pack group is already in a delivery');
@@ -447,7 +511,8 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     const address = pg.packRequirements.POSTAL_ADDRESS_RECIPIENT;
     pg.status = !address || addressOk(address.value) ? 'ELIGIBLE' : 'NOT_ELIGIBLE';
     ctx.send(200, { result: packGroupView(pg) });
-  }));
+  });
+  for (const m of ['POST', 'PUT']) router.add(m, `${prefix}/packGroups/:packGroupId/edit`, editPackGroup);
 
   router.add('GET', `${prefix}/deliveries`, authed((ctx) => {
     const job = jobOr404(ctx, ctx.query.get('jobId'));
@@ -471,7 +536,7 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
         }];
       }
     }
-    ctx.send(200, { result: list.map((d) => ({ id: d.id, jobId: d.jobId, packGroupId: d.packGroupId, status: d.status, channelLabel: d.channelLabel, shipments: d.shipments })) });
+    ctx.send(200, { result: list.map((d) => ({ id: d.id, jobId: wireId(d.jobId), packGroupId: d.packGroupId, status: d.status, channelLabel: d.channelLabel, shipments: d.shipments })) });
   }));
 
   router.add('POST', `${prefix}/deliveries/CheckOptions`, authed((ctx) => {
@@ -481,7 +546,7 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     const selectable: Record<string, unknown> = {};
     for (const id of job.packGroups) {
       if (state.packGroups.get(id)?.status !== 'ELIGIBLE') continue;
-      const perType = Object.fromEntries(Object.entries(OPTIONS_BY_TYPE).map(([t, list]) => [t, list.map((o) => o.id)]));
+      const perType = Object.fromEntries(Object.entries(OPTIONS_BY_TYPE).map(([t, list]) => [t, list.map((o) => (state.selectableAs === 'value' ? o.value : o.id))]));
       selectable[id] = { [SANDBOX_SERVICE.channelLabel]: { MAIN: perType } };
     }
     ctx.send(200, { result: { selectableOptions: selectable } });
@@ -489,7 +554,8 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
 
   router.add('POST', `${prefix}/deliveries/commands`, authed(async (ctx) => {
     const body = await ctx.json<{ jobId?: unknown; packGroupIds?: unknown; serviceChannelOptions?: unknown; expectedPostDate?: unknown }>();
-    const job = typeof body?.jobId === 'string' ? state.jobs.get(body.jobId) : undefined;
+    // The job id must come back in the type the job answers gave it.
+    const job = typeof body?.jobId === (state.numericIds ? 'number' : 'string') ? state.jobs.get(String(body?.jobId)) : undefined;
     if (!job) return err(ctx, 400, 'unknown jobId');
     if (job.status !== 'PACK_GROUP_CREATED') return err(ctx, 400, `job ${job.jobId} is ${job.status}`);
     const sco = body.serviceChannelOptions;
@@ -497,8 +563,9 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     const labels = Object.keys(sco);
     if (labels.length !== 1 || labels[0] !== SANDBOX_SERVICE.channelLabel) return err(ctx, 400, `unknown channel label ${labels.join(', ')}`);
     const perFile = (sco as Record<string, unknown>)[labels[0]] as Record<string, unknown>;
-    // Option ids are numbers here: "77002" (a string) is not an option id of this platform.
-    const known = new Set<unknown>(Object.values(SANDBOX_OPTIONS));
+    // Option ids are numbers here: "77002" (a string) is not an option id of this platform. With selectableAs
+    // 'value', the command takes what CheckOptions listed: the values ("2SIDE") and nothing else.
+    const known = new Set<unknown>(state.selectableAs === 'value' ? Object.keys(SANDBOX_OPTIONS) : Object.values(SANDBOX_OPTIONS));
     for (const [file, ids] of Object.entries(perFile ?? {})) {
       if (!OUTPUT_FILES.includes(file)) return err(ctx, 400, `unknown output file ${file}`);
       if (!Array.isArray(ids)) return err(ctx, 400, `${file} must be a list of option ids`);
@@ -508,7 +575,12 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     if (body.expectedPostDate !== undefined && (typeof body.expectedPostDate !== 'number' || body.expectedPostDate <= Date.now())) return err(ctx, 400, 'expectedPostDate must be a future epoch ms');
     let ids: string[];
     if (body.packGroupIds === undefined) ids = job.packGroups.filter((id) => state.packGroups.get(id)?.status === 'ELIGIBLE');
-    else if (Array.isArray(body.packGroupIds)) ids = body.packGroupIds as string[];
+    else if (Array.isArray(body.packGroupIds)) {
+      // Pack group ids too must come back in the type the answers gave them.
+      const wrong = (body.packGroupIds as unknown[]).find((x) => typeof x !== (state.numericIds ? 'number' : 'string'));
+      if (wrong !== undefined) return err(ctx, 400, `pack group ${JSON.stringify(wrong)} is not in job ${job.jobId}`);
+      ids = (body.packGroupIds as unknown[]).map(String);
+    }
     else return err(ctx, 400, 'packGroupIds must be an array');
     for (const id of ids) {
       const pg = state.packGroups.get(id);
@@ -518,7 +590,7 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     if (ids.length === 0) return err(ctx, 400, 'no eligible pack group to deliver');
     state.commands.push(body);
     const deliveryIds = createDeliveries(job, ids, labels[0], perFile as Record<string, unknown[]>, body.expectedPostDate as number | undefined);
-    ctx.send(200, { result: { jobId: job.jobId, deliveryIds } });
+    ctx.send(200, { result: { jobId: wireId(job.jobId), deliveryIds } });
   }));
 
   router.add('GET', `${prefix}/shipments/:shipmentId/trackingFile/:name`, authed((ctx) => {
@@ -526,6 +598,8 @@ export function postgreenRoutes(router: Router, prefix: string): PostgreenState 
     if (!shipment) return err(ctx, 404, `no shipment ${ctx.params.shipmentId}`);
     const name = ctx.params.name;
     if (!shipment.metadata.some((m) => m.metadataType === 'FILE' && m.name === name)) return err(ctx, 404, `shipment ${shipment.id} has no ${name}`);
+    const type = name === 'TRACKING_DETAIL' ? 'application/json' : 'application/pdf';
+    if (state.honourAccept && !accepts(ctx.req.headers.accept, type)) return err(ctx, 406, `Not Acceptable: ${name} is ${type}`);
     if (name === 'TRACKING_DETAIL') {
       return ctx.send(200, { shipmentId: shipment.id, events: [{ code: 'DEPOSITED', date: Date.now() - 3_600_000 }, { code: 'DISTRIBUTED', date: Date.now() }] });
     }

@@ -208,8 +208,19 @@ export function proboRoutes(router: Router, prefix: string): ProboState {
 
   orders.checkUploaders = (products) => {
     for (const p of products) {
+      // The specification: an option is {code, value?}, value a string, an integer or null; no other key.
+      for (const o of isObject(p) && Array.isArray(p.options) ? p.options : []) {
+        const value = isObject(o) ? o.value : undefined;
+        if (!isObject(o) || Object.keys(o).some((k) => k !== 'code' && k !== 'value') || (value !== undefined && value !== null && typeof value !== 'string' && typeof value !== 'number')) {
+          return `Option ${JSON.stringify(o)} must be {code, value?} with a string, integer or null value`;
+        }
+      }
       for (const u of isObject(p) && Array.isArray(p.uploaders) ? p.uploaders : []) {
-        const session = isObject(u) ? state.sessions.get(Number(u.id)) : undefined;
+        // The specification: {id: integer, external_id: integer}, both required, no other key.
+        if (!isObject(u) || !Number.isInteger(u.id) || !Number.isInteger(u.external_id) || Object.keys(u).some((k) => k !== 'id' && k !== 'external_id')) {
+          return `Uploader ${JSON.stringify(u)} must be {id: integer, external_id: integer}`;
+        }
+        const session = state.sessions.get(u.id as number);
         if (!session || session.external_id !== Number((u as Record<string, unknown>).external_id)) return `Uploader ${JSON.stringify(u)} not found`;
         if (session.status === 'open') return `Uploader ${session.id} has not been confirmed`;
       }
@@ -326,7 +337,8 @@ export function proboRoutes(router: Router, prefix: string): ProboState {
   router.add('POST', `${prefix}/products/uploader/create`, api(async (ctx) => {
     const body = await ctx.json<Record<string, unknown>>();
     if (!isObject(body)) return ctx.send(400, { status: 'error', message: 'body must be an object' });
-    const calc = Number(body.calculation_id);
+    if (!Number.isInteger(body.calculation_id)) return ctx.send(400, { status: 'error', message: 'calculation_id must be an integer' });
+    const calc = body.calculation_id as number;
     if (!state.calculations.has(calc)) return ctx.send(400, { status: 'error', message: `Calculation ${String(body.calculation_id)} not found` });
     if (typeof body.callback_url !== 'string' || !/^https?:\/\//.test(body.callback_url)) return ctx.send(400, { status: 'error', message: 'callback_url is required' });
     const bad = languageError(body.language);

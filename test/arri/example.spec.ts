@@ -1,7 +1,7 @@
 import assert from 'assert';
 import fs from 'fs';
 import path from 'path';
-import { helper } from '../support/red';
+import { helper, sandboxPerTest } from '../support/red';
 import { Sandbox } from '../../sandbox/server';
 import { ARRI_SANDBOX as A } from '../../sandbox/providers/arri';
 import { loadExample, until } from '../delivergo/example.spec';
@@ -12,14 +12,7 @@ const FILE = 'arri-order.json';
 describe('examples/arri-order.json against the sandbox', function () {
   this.timeout(20_000);
   let sandbox: Sandbox;
-  beforeEach(async () => {
-    sandbox = new Sandbox();
-    await sandbox.start();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await sandbox.stop();
-  });
+  sandboxPerTest((s) => (sandbox = s));
 
   it('is laid out to be read: inside the workspace, no overlaps, no wire across a node, no "seed" wording', () => {
     const flow = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'examples', FILE), 'utf8')) as Array<Record<string, unknown> & { id: string; type: string }>;

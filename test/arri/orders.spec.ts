@@ -63,18 +63,28 @@ describe('ARRI Webgate place order and poll status in a real runtime against the
     assert.strictEqual(sandbox.count(ORDERS, 'POST'), 1);
   });
 
-  it('sends has_packing_errors (with packing_errors as the reason) and need_human to output 2', async () => {
+  it('sends has_packing_errors to output 2 with packing_errors as the reason', async () => {
     await helper.load(allNodes(), flow(), STATIC);
     const attention = collect('attention');
     const done = collect('done');
     helper.getNode('order')?.receive({ payload: { product: 'Studio', client_name: 'A', project_name: A.packingErrorsProject } });
-    helper.getNode('order')?.receive({ payload: { order: { product: 'Yamdu FREE', client_name: 'B', project_name: A.needHumanProject } } });
-    const msgs = await attention.wait(2, 15_000);
-    const byStatus = Object.fromEntries(msgs.map((m) => [m.status, m]));
-    assert.deepStrictEqual(Object.keys(byStatus).sort(), ['has_packing_errors', 'need_human']);
-    assert.strictEqual(byStatus.has_packing_errors.reason, A.packingErrors);
-    assert.match(String(byStatus.need_human.reason), /cannot be packed automatically/);
+    const [msg] = await attention.wait(1, 15_000);
+    assert.strictEqual(msg.status, 'has_packing_errors');
+    assert.strictEqual(msg.reason, A.packingErrors);
     assert.strictEqual(done.messages.length, 0);
+  });
+
+  it('keeps watching an order in need_human (progress, with the reason) until ARRI has packed it by hand (output 1)', async () => {
+    await helper.load(allNodes(), flow(), STATIC);
+    const attention = collect('attention');
+    const progress = collect('progress');
+    const done = collect('done');
+    helper.getNode('order')?.receive({ payload: { order: { product: 'Yamdu FREE', client_name: 'B', project_name: A.needHumanProject } } });
+    const [finished] = await done.wait(1, 20_000);
+    assert.strictEqual(finished.status, 'packed');
+    assert.deepStrictEqual(progress.messages.map((m) => m.status), ['pending', 'packing', 'need_human']);
+    assert.match(String(progress.messages[2].reason), /cannot be packed automatically.*still watching/);
+    assert.strictEqual(attention.messages.length, 0, 'need_human is no end: the guide says to come back and check');
   });
 
   it('accepts {order: {...}} for an existing client and masks the echoed admin_user_access_token', async () => {

@@ -247,12 +247,12 @@ describe('ARRI Webgate as its guide describes it, in a real runtime against the 
     });
 
     it('reads the state from status when state is absent', async () => {
-      sandbox.fault({ method: 'GET', path: `${ordersPath()}/`, fault: { type: 'malformed', body: JSON.stringify({ status: 200, status_message: 'OK', info: '', data: { order: { order_hash: 'abcdef0123', status: 'need_human' } } }) } });
+      sandbox.fault({ method: 'GET', path: `${ordersPath()}/`, fault: { type: 'malformed', body: JSON.stringify({ status: 200, status_message: 'OK', info: '', data: { order: { order_hash: 'abcdef0123', status: 'has_packing_errors' } } }) } });
       await helper.load(allNodes(), flow(customerUrl()), STATIC);
       const attention = collect('attention');
       helper.getNode('poll')?.receive({ payload: 'abcdef0123' });
       const [msg] = await attention.wait(1);
-      assert.strictEqual(msg.status, 'need_human');
+      assert.strictEqual(msg.status, 'has_packing_errors');
     });
 
     it('shows "HTTP 422" (not "HTTP 422 422") with ARRI\'s reasons in providerMessage', async () => {

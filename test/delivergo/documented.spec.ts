@@ -5,7 +5,7 @@
  * tolerantly but never taken for a success when they hold no Resale Units.
  */
 import assert from 'assert';
-import { helper, allNodes, collect, accountNode, catchTo } from '../support/red';
+import { helper, allNodes, collect, accountNode, catchTo, sandboxPerTest } from '../support/red';
 import { Sandbox } from '../../sandbox/server';
 import { DELIVERGO_SANDBOX as D } from '../../sandbox/providers/delivergo';
 
@@ -19,14 +19,7 @@ describe('delivergo resale units as documented, in a real runtime against the sa
   this.timeout(20_000);
   let sandbox: Sandbox;
 
-  beforeEach(async () => {
-    sandbox = new Sandbox();
-    await sandbox.start();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await sandbox.stop();
-  });
+  sandboxPerTest((s) => (sandbox = s));
 
   async function load(format: 'json' | 'xml'): Promise<void> {
     await helper.load(allNodes(), [
@@ -168,6 +161,21 @@ describe('delivergo resale units as documented, in a real runtime against the sa
     assert.match((errors.messages[3].error as ErrorMsg).message, /not valid JSON/);
     assert.strictEqual(out.messages.length, 0);
     assert.deepStrictEqual(['PUT', 'POST', 'DELETE'].map((m) => sandbox.count(PATH, m)), [2, 1, 1], 'none repeated');
+  });
+
+  it('reads the acknowledgements WCF\'s script-enabled JSON wraps in {"d": …}: {"d": 9}, {"d": true}, {"d": null}', async () => {
+    answerWith('PUT', 'application/json; charset=utf-8', '{"d":9}');
+    answerWith('POST', 'application/json; charset=utf-8', '{"d":true}');
+    answerWith('DELETE', 'application/json; charset=utf-8', '{"d":null}');
+    await load('json');
+    const out = collect('out');
+    const errors = collect('errors');
+    helper.getNode('ru')?.receive({ operation: 'add', payload: NEW_UNIT });
+    helper.getNode('ru')?.receive({ operation: 'update', payload: { Id: 1, Active: false } });
+    helper.getNode('ru')?.receive({ operation: 'delete', payload: { Id: 1 } });
+    await Promise.race([out.wait(3), errors.wait(1)]);
+    assert.deepStrictEqual(errors.messages.map((m) => (m.error as ErrorMsg).message), []);
+    assert.deepStrictEqual(out.messages.map((m) => m.payload), [{ ...NEW_UNIT, Id: 9 }, { Id: 1, Active: false }, { Id: 1 }]);
   });
 
   it('reads the acknowledgements a change may get: nothing, true, WCF\'s <boolean>true</boolean>, or the new Id alone (JSON or <int>)', async () => {

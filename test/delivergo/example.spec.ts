@@ -1,7 +1,7 @@
 import assert from 'assert';
 import fs from 'fs';
 import path from 'path';
-import { helper, allNodes, delay } from '../support/red';
+import { helper, allNodes, delay, sandboxPerTest } from '../support/red';
 import { Sandbox } from '../../sandbox/server';
 import { assertExampleLayout } from './example-layout';
 
@@ -35,14 +35,7 @@ export async function until(check: () => boolean, ms = 15_000): Promise<void> {
 describe('examples/delivergo-resale-units.json against the sandbox', function () {
   this.timeout(20_000);
   let sandbox: Sandbox;
-  beforeEach(async () => {
-    sandbox = new Sandbox();
-    await sandbox.start();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await sandbox.stop();
-  });
+  sandboxPerTest((s) => (sandbox = s));
 
   it('is laid out to be read: inside the workspace, no overlaps, no wire across a node, no "seed" wording', () => {
     const file = 'delivergo-resale-units.json';

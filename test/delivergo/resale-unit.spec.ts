@@ -1,5 +1,5 @@
 import assert from 'assert';
-import { helper, allNodes, collect, accountNode, catchTo } from '../support/red';
+import { helper, allNodes, collect, accountNode, catchTo, sandboxPerTest } from '../support/red';
 import { Sandbox } from '../../sandbox/server';
 import { DELIVERGO_SANDBOX as D } from '../../sandbox/providers/delivergo';
 import { DelivergoClient } from '../../nodes/providers/delivergo/client';
@@ -24,14 +24,7 @@ describe('delivergo resale unit node in a real runtime against the sandbox', fun
   this.timeout(20_000);
   let sandbox: Sandbox;
 
-  beforeEach(async () => {
-    sandbox = new Sandbox();
-    await sandbox.start();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await sandbox.stop();
-  });
+  sandboxPerTest((s) => (sandbox = s));
 
   function flow(format: 'json' | 'xml', operation = 'msg', account: Record<string, unknown> = {}): Array<Record<string, unknown>> {
     return [

@@ -5,7 +5,7 @@
  * was sent and what came back, and `select` sent once behind the repeat guard.
  */
 import assert from 'assert';
-import { helper, allNodes, collect, accountNode, catchTo } from '../support/red';
+import { helper, allNodes, collect, accountNode, catchTo, sandboxPerTest } from '../support/red';
 import { Sandbox } from '../../sandbox/server';
 import { PLANVIEWER_ADDRESSES, PLANVIEWER_TEST_UUIDS as T, planviewerIntentionUuid } from '../../sandbox/providers/planviewer';
 import { PlanviewerClient } from '../../nodes/providers/planviewer/client';
@@ -21,14 +21,7 @@ describe('Planviewer operations (operation node) against the sandbox', function 
   this.timeout(30_000);
   let sandbox: Sandbox;
 
-  beforeEach(async () => {
-    sandbox = new Sandbox();
-    await sandbox.start();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await sandbox.stop();
-  });
+  sandboxPerTest((s) => (sandbox = s));
 
   async function load(operation: string, extra: Msg = {}): Promise<void> {
     await helper.load(allNodes(), [

@@ -64,6 +64,26 @@ describe('retrieve result of a JSON product (Planviewer) against the sandbox', f
     assert.ok((msg.size as number) > 10);
   });
 
+  it('asks for the result with Accept */*: a server that negotiates content answers the JSON and the PDF products', async () => {
+    sandbox.planviewer.honourAccept = true;
+    const json = await retrieve();
+    assert.deepStrictEqual(json.errors.map((e) => (e.error as ErrorMsg).message), []);
+    assert.strictEqual(json.out[0].contentType, 'application/json');
+    await helper.unload();
+    const client = new PlanviewerClient({ baseUrl: sandbox.providerUrl('planviewer'), apiKey: 'k', apiSecret: 's' });
+    try {
+      const [o] = await client.order([planviewerIntentionUuid(PLANVIEWER_ADDRESSES[0].uuid, 'bestemmingsplanrapport')]);
+      for (let i = 0; i < 6; i++) await client.status([o.job.uuid]);
+      job = o.job.uuid;
+    } finally {
+      client.close();
+    }
+    const pdf = await retrieve();
+    assert.deepStrictEqual(pdf.errors.map((e) => (e.error as ErrorMsg).message), []);
+    assert.strictEqual(pdf.out[0].contentType, 'application/pdf');
+    assert.strictEqual((pdf.out[0].payload as Buffer).subarray(0, 5).toString('latin1'), '%PDF-');
+  });
+
   it('writes a JSON result to a file in the folder', async () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'pv-json-'));
     const { out } = await retrieve({ output: 'file', folder, folderType: 'str' });

@@ -148,7 +148,7 @@ describe('PostGreen client against the sandbox', function () {
         { data: PDF, filename: 'annex.pdf', box: 'Annexes' },
       ],
     });
-    const stored = sandbox.postgreen.jobs.get(job.jobId);
+    const stored = sandbox.postgreen.jobs.get(String(job.jobId));
     assert.ok(stored);
     assert.deepStrictEqual(stored.files.map((f) => [f.field, f.filename, f.size]), [
       [`file_main${S.mainBox}_0`, 'one.pdf', PDF.length],
@@ -166,7 +166,7 @@ describe('PostGreen client against the sandbox', function () {
     const big = Buffer.concat([PDF, Buffer.alloc(8 * 1024 * 1024, 0x20)]);
     fs.writeFileSync(p, big);
     const job = await client.createJob({ jobName: 'big', serviceId: S.id, autocreateDeliveryCommand: true, files: [{ path: p }] });
-    assert.strictEqual(sandbox.postgreen.jobs.get(job.jobId)?.files[0].size, big.length);
+    assert.strictEqual(sandbox.postgreen.jobs.get(String(job.jobId))?.files[0].size, big.length);
   });
 
   it('maps a refused job to job_refused, with what was sent (files by field and name, no bytes)', async () => {

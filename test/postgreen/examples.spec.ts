@@ -2,7 +2,7 @@ import assert from 'assert';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { helper, allNodes, collect } from '../support/red';
+import { helper, allNodes, collect, sandboxPerTest } from '../support/red';
 import { Sandbox } from '../../sandbox/server';
 import { SANDBOX_OPTIONS } from '../../sandbox/providers/postgreen';
 
@@ -126,14 +126,7 @@ describe('PostGreen example flows: layout', () => {
 describe('PostGreen example flows run against the sandbox', function () {
   this.timeout(30_000);
   let sandbox: Sandbox;
-  beforeEach(async () => {
-    sandbox = new Sandbox();
-    await sandbox.start();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await sandbox.stop();
-  });
+  sandboxPerTest((s) => (sandbox = s));
 
   it('postgreen-classic-two-sided.json: letter mailed two-sided, proofs written', async () => {
     await helper.load([...allNodes(), ...coreNodes()], example('postgreen-classic-two-sided.json', sandbox.providerUrl('postgreen'), 'pgc_track'), { pgc_account: { username: 'sandbox', password: 'sandbox-password' } });

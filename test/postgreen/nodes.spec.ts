@@ -86,6 +86,19 @@ describe('PostGreen nodes in a real runtime against the sandbox', function () {
     assert.strictEqual(sandbox.postgreen.logoutCalls, 1, 'logout on close');
   });
 
+  it('fetches the proof PDFs with Accept */* from a server that negotiates content', async () => {
+    sandbox.postgreen.honourAccept = true;
+    await helper.load(allNodes(), flow(), CREDS);
+    const tracked = collect('tracked');
+    const errors = collect('errors');
+    helper.getNode('createJob')?.receive({ payload: PDF });
+    await Promise.race([tracked.wait(1, 20_000), errors.wait(1, 20_000)]);
+    assert.deepStrictEqual(errors.messages.map((m) => (m.error as { message: string }).message), []);
+    const [s] = tracked.messages[0].shipments as Array<{ proofs: Record<string, { data: Buffer }> }>;
+    assert.deepStrictEqual(Object.keys(s.proofs).sort(), ['ACKN', 'CERTIF']);
+    assert.strictEqual(s.proofs.ACKN.data.subarray(0, 5).toString(), '%PDF-');
+  });
+
   it('writes the proofs into a folder', async () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-proofs-'));
     await helper.load(allNodes(), flow({ proofs: 'file', folder }), CREDS);

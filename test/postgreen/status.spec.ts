@@ -1,5 +1,5 @@
 import assert from 'assert';
-import { helper, allNodes, collect, accountNode, catchTo } from '../support/red';
+import { helper, allNodes, collect, accountNode, catchTo, sandboxPerTest } from '../support/red';
 import { Sandbox } from '../../sandbox/server';
 import { samplePdf } from '../../sandbox/pdf';
 import { SANDBOX_ADDRESSES as A, SANDBOX_SERVICE as S } from '../../sandbox/providers/postgreen';
@@ -19,14 +19,7 @@ describe('PostGreen job and delivery status against the sandbox', function () {
   this.timeout(30_000);
   let sandbox: Sandbox;
 
-  beforeEach(async () => {
-    sandbox = new Sandbox();
-    await sandbox.start();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await sandbox.stop();
-  });
+  sandboxPerTest((s) => (sandbox = s));
 
   /** create job (auto-created deliveries) -> poll status of `kind` -> done / attention / progress; track shipment on its own. */
   function flow(kind: string, account: Record<string, unknown> = {}): Msg[] {

@@ -69,6 +69,20 @@ describe('PostGreen shipment webhooks through the callback node', function () {
     assert.strictEqual(events.messages.length, 3);
   });
 
+  it('outputs a re-sent event once even when the re-send carries a new serverTimestamp (15 minutes later)', async () => {
+    const events = collect('events');
+    const sent = sandbox.postgreen.shipmentEvents('SHP7004');
+    for (const e of sent) assert.strictEqual(await sandbox.postgreen.sendWebhook(hookUrl, e), 200);
+    await events.wait(3);
+    for (const e of sent) assert.strictEqual(await sandbox.postgreen.sendWebhook(hookUrl, { ...e, serverTimestamp: (e.serverTimestamp as number) + 900_000 }), 200);
+    // A new status of the same shipment is still a new event.
+    const [delivered] = sandbox.postgreen.shipmentEvents('SHP7004', 610);
+    assert.strictEqual(await sandbox.postgreen.sendWebhook(hookUrl, delivered), 200);
+    await events.wait(4);
+    await delay(100);
+    assert.deepStrictEqual(events.messages.map((m) => `${String(m.eventType)} ${String(m.value)}`), ['SHIPMENT_STATUS 600', `TRACKING_TEXT ${String(sent[1].value)}`, `TRACKING_FILE ${String(sent[2].value)}`, 'SHIPMENT_STATUS 610']);
+  });
+
   it('gives failures and unknown codes their meaning; a later status of the same shipment is a new event', async () => {
     const events = collect('events');
     const [mailed] = sandbox.postgreen.shipmentEvents('SHP7002', 600);

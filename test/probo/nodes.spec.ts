@@ -18,9 +18,12 @@ interface Answer {
 }
 
 /** Plain HTTP to a local server; resolves with what came back. */
-function post(url: string, body: string | Buffer, contentType = 'application/json'): Promise<Answer> {
+/** A POST; a content type of null sends none. */
+function post(url: string, body: string | Buffer, contentType: string | null = 'application/json'): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent: false, headers: { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+    const headers: Record<string, string | number> = { 'Content-Length': Buffer.byteLength(body) };
+    if (contentType !== null) headers['Content-Type'] = contentType;
+    const req = http.request(url, { method: 'POST', agent: false, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
@@ -151,7 +154,9 @@ describe('Probo nodes in a real runtime against the sandbox', function () {
     assert.strictEqual((await post(cbUrl(`${SECRET}x`), good)).status, 401);
     assert.strictEqual((await post(`${publicUrl}/fulfillment/callback/probo-test`, good)).status, 401);
     assert.strictEqual((await post(`${publicUrl}/fulfillment/callback/probo-test?secret=${SECRET}`, good)).status, 401);
-    assert.strictEqual((await post(cbUrl(), good, 'text/plain')).status, 415);
+    assert.strictEqual((await post(cbUrl(), good, 'application/x-www-form-urlencoded')).status, 415);
+    assert.strictEqual((await post(cbUrl(), good, 'application/xml')).status, 415);
+    assert.strictEqual((await post(cbUrl(), 'id=77&status=confirmed', 'text/plain')).status, 400, 'text/plain that is not JSON');
     assert.strictEqual((await post(cbUrl(), '{"status": "confirmed",')).status, 400);
     assert.strictEqual((await post(cbUrl(), JSON.stringify({ hello: 'x'.repeat(2000) }))).status, 413);
     const notACallback = await post(cbUrl(), JSON.stringify({ status: 'confirmed' }));
@@ -169,6 +174,16 @@ describe('Probo nodes in a real runtime against the sandbox', function () {
     assert.ok(!JSON.stringify(msgs).includes(SECRET), 'the secret is not in any output');
     const log = JSON.stringify(helper.log().args);
     assert.ok(!log.includes(SECRET) && !log.includes(CREDS.acc.apiKey), 'no secret in the log');
+  });
+
+  it('reads a callback whose JSON comes as text/plain or without a content type (no provider documents the header)', async () => {
+    await helper.load(nodes(), flow(), CREDS);
+    const events = collect('events');
+    const body = (id: number) => JSON.stringify(uploaderCallbackBody({ id, external_id: 7, calculation_id: 1, callback_url: '', status: 'confirmed' }, 'confirmed', []));
+    assert.strictEqual((await post(cbUrl(), body(81), 'text/plain; charset=utf-8')).status, 200);
+    assert.strictEqual((await post(cbUrl(), body(82), null)).status, 200);
+    const msgs = await events.wait(2);
+    assert.deepStrictEqual(msgs.map((m) => (m.uploader as { id: number }).id), [81, 82]);
   });
 
   it('outputs an event once when the provider sends it several times at the same moment', async () => {

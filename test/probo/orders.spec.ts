@@ -186,4 +186,66 @@ describe('Probo orders and order callbacks, in a real runtime against the sandbo
     assert.deepStrictEqual(s.uploaders, [uploader]);
     assert.strictEqual((s.payload as Msg).message, 'Uploaders created');
   });
+  it('sends calculation_id and the uploader ids as the integers Probo takes, and only id and external_id, whatever form the flow gives them in', async () => {
+    await helper.load(h.nodes(), h.flow({ poll: false }), CREDS);
+    const sessions = collect('sessions');
+    const placed = collect('placed');
+    const errors = collect('errors');
+    const pricing = new ProboClient({ baseUrl: h.base, apiKey: CREDS.acc.apiKey });
+    const priced = await pricing.price({ products: [{ code: 'banner-510', options: [{ code: 'amount', value: 1 }] }] }).finally(() => pricing.close());
+    // An inject of type string, or a template, gives the calculation_id as text.
+    helper.getNode('session')?.receive({ payload: String(priced.calculation_id) });
+    const [s] = await Promise.race([sessions.wait(1), errors.wait(1).then((e) => assert.fail(String((e[0].error as Msg).message)))]);
+    const uploader = s.uploader as { id: number; external_id: number; url: string };
+    assert.strictEqual(h.sandbox.probo.sessions.get(uploader.id)?.calculation_id, priced.calculation_id);
+    h.sandbox.probo.sessions.get(uploader.id)!.status = 'confirmed';
+
+    // The session node's own output (with url), its ids as text: Probo takes {id: integer, external_id: integer} and nothing else.
+    const asText = { ...uploader, id: String(uploader.id), external_id: String(uploader.external_id) };
+    helper.getNode('order')?.receive({ payload: proboOrder('upl-int-1', { products: [{ code: 'banner-510', options: [{ code: 'amount', value: 1 }], uploaders: [asText] }] }) });
+    const [o] = await placed.wait(1);
+    assert.strictEqual((o.payload as Msg).status, 'queued');
+    assert.deepStrictEqual((h.sandbox.probo.orders.get('upl-int-1')?.body.products as Array<{ uploaders: unknown }>)[0].uploaders, [{ id: uploader.id, external_id: uploader.external_id }]);
+
+    // An id that is no number is refused before anything is sent, naming the field.
+    const before = h.sandbox.count('/probo/order', 'POST');
+    helper.getNode('order')?.receive({ payload: proboOrder('upl-int-2', { products: [{ code: 'banner-510', uploaders: [{ id: 'session-a', external_id: 67 }] }] }) });
+    const failed = (await errors.wait(1)).find((m) => /uploaders\[0\]\.id/.test(String((m.error as Msg).message)));
+    assert.ok(failed, 'an error names msg.payload.products[0].uploaders[0].id');
+    assert.strictEqual(h.sandbox.count('/probo/order', 'POST'), before);
+  });
+  it('reads a later callback written like the /order/status answer ({status: "ok", orders: [{id, status_code, packages}]}), or with the state inside order', async () => {
+    await helper.load(h.nodes(), h.flow({ poll: false }), CREDS);
+    const events = collect('events');
+    const errors = collect('errors');
+    const url = h.callbackUrl('probo-orders');
+    const asStatus = {
+      status: 'ok',
+      message: 'Status retrieved',
+      orders: [{ id: 'sf-1', reference: 'r', supplier_order_number: 202012345, status_code: 'shipment_created', packages: [{ id: 1, status_code: 'shipment_created', tracking_url: 'https://track.example/JVGL1', tracking_code: 'JVGL1' }] }],
+    };
+    assert.strictEqual((await post(url, JSON.stringify(asStatus))).status, 200);
+    assert.strictEqual((await post(url, JSON.stringify({ message: 'Order in production', order: { id: 'sf-2', reference: 'r', status: 'order_in_production' } }))).status, 200);
+    const [created, production] = await events.wait(2);
+    assert.strictEqual(created.status, 'shipment_created', 'the order\'s state, not the call\'s "ok"');
+    assert.strictEqual(created.outcome, 'progress');
+    assert.deepStrictEqual(created.order, { id: 'sf-1', reference: 'r', supplier_order_number: 202012345 });
+    assert.deepStrictEqual(created.tracking, [{ status_code: 'shipment_created', tracking_code: 'JVGL1', tracking_url: 'https://track.example/JVGL1' }]);
+    assert.strictEqual(production.status, 'in_production');
+    assert.deepStrictEqual((production.order as Msg).id, 'sf-2');
+    assert.strictEqual(errors.messages.length, 0);
+  });
+  it('refuses an option Probo would not take (a true/false value, a key beside code and value) before sending, naming the field', async () => {
+    await helper.load(h.nodes(), h.flow({ poll: false }), CREDS);
+    const errors = collect('errors');
+    const placed = collect('placed');
+    helper.getNode('order')?.receive({ payload: proboOrder('opt-1', { products: [{ code: 'banner-510', options: [{ code: 'amount', value: 1 }, { code: 'cut', value: true } as never] }] }) });
+    helper.getNode('order')?.receive({ payload: proboOrder('opt-2', { products: [{ code: 'banner-510', options: [{ code: 'width', value: 100, name: 'Breedte' } as never] }] }) });
+    const failed = await errors.wait(2);
+    const texts = failed.map((m) => String((m.error as Msg).message));
+    assert.ok(texts.some((t) => /products\[0\]\.options\[1\]\.value/.test(t)), texts.join(' | '));
+    assert.ok(texts.some((t) => /products\[0\]\.options\[0\]\.name/.test(t)), texts.join(' | '));
+    assert.strictEqual(h.sandbox.count('/probo/order', 'POST'), 0, 'nothing was sent');
+    assert.strictEqual(placed.messages.length, 0);
+  });
 });

@@ -431,7 +431,7 @@ async function postgreenPackGroup(sandbox: Sandbox, n: number): Promise<string> 
     // The sandbox makes the pack groups after a few reads of the job, as PostGreen does after processing.
     for (let i = 0; i < 10; i++) {
       const [group] = await client.jobPackGroups(jobId);
-      if (group) return group.id;
+      if (group) return String(group.id);
     }
     throw new Error(`no pack group for ${jobId}`);
   } finally {
@@ -443,7 +443,7 @@ async function postgreenJob(sandbox: Sandbox, n: number, withDeliveries = false)
   const client = new PostgreenClient({ baseUrl: sandbox.providerUrl('postgreen'), login: 'setup', password: 'setup-password' });
   try {
     const job = await client.createJob({ jobName: `setup ${n}`, serviceId: 'SRV_LETTER', autocreateDeliveryCommand: withDeliveries, files: [{ box: 'BX101', filename: `setup-${n}.pdf`, data: samplePdf([`setup ${n}`]) }] });
-    return job.jobId;
+    return String(job.jobId);
   } finally {
     await client.close();
   }

@@ -5,6 +5,7 @@
  */
 import fs from 'fs';
 import path from 'path';
+import { Sandbox } from '../../sandbox/server';
 // The helper ships no types; this is the part the tests use.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const helper = require('node-red-node-test-helper') as {
@@ -88,4 +89,21 @@ export function catchTo(collectorId = 'errors', z = 'f1'): Array<Record<string, 
     { id: 'catcher', type: 'catch', z, scope: null, uncaught: false, wires: [[collectorId]] },
     { id: collectorId, type: 'helper', z },
   ];
+}
+
+/**
+ * A fresh sandbox for each test of the suite, handed to `use`, and after each
+ * test the flows unloaded and the sandbox stopped.
+ */
+export function sandboxPerTest(use: (sandbox: Sandbox) => void): void {
+  let current: Sandbox | undefined;
+  beforeEach(async () => {
+    current = new Sandbox();
+    await current.start();
+    use(current);
+  });
+  afterEach(async () => {
+    await helper.unload();
+    await current?.stop();
+  });
 }

@@ -8,12 +8,17 @@ import { checkOrder, orderHashes } from './validate';
 import { ARRI_OPERATIONS } from './operations';
 import { packingErrors, stateOf } from './state';
 
+/**
+ * `need_human` is not an end: ARRI's guide says to "come back and check, if
+ * order is in packed state, yet" (its staff pack it by hand), so the order
+ * stays watched and reports it as progress with the reason.
+ */
 const VERDICTS: Record<string, PollVerdict> = {
   pending: 'pending',
   packing: 'pending',
   packed: 'done',
   has_packing_errors: 'failed',
-  need_human: 'attention',
+  need_human: 'pending',
 };
 
 export function reportOf(order: ArriOrder): PollReport {
@@ -21,7 +26,7 @@ export function reportOf(order: ArriOrder): PollReport {
   const verdict = VERDICTS[status] ?? 'pending';
   let reason: string | undefined;
   if (status === 'has_packing_errors') reason = packingErrors(order.packing_errors) ?? 'packing failed (ARRI gave no explanation)';
-  if (status === 'need_human') reason = 'the order cannot be packed automatically; ARRI has to look at it: check later whether it reached packed';
+  if (status === 'need_human') reason = 'the order cannot be packed automatically; ARRI packs it by hand: still watching until it is packed (or Give up after)';
   return { id: order.order_hash, status, verdict, reason, raw: order };
 }
 

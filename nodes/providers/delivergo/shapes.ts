@@ -46,12 +46,20 @@ export type ChangeAnswer =
   | { kind: 'id'; id: number }
   | { kind: 'units'; units: Array<Record<string, unknown>> };
 
+const ACK = s.literal(true);
+const NEW_ID = s.refine(s.integer(), 'a positive Id', (n) => n > 0);
+const ack = (): ChangeAnswer => ({ kind: 'ack' });
+
 /**
  * add / update / delete: the unit (or a list holding it), `true`, or for add
- * the new Id alone. An empty body is read before this shape (see the client).
+ * the new Id alone; each also wrapped as WCF's script-enabled JSON wraps every
+ * answer (`{"d": …}`, `{"d": null}` for an operation that returns nothing).
+ * An empty body is read before this shape (see the client).
  */
 export const CHANGE_ANSWER: Shape<ChangeAnswer> = s.oneOf(
-  s.map(s.literal(true), (): ChangeAnswer => ({ kind: 'ack' })),
-  s.map(s.refine(s.integer(), 'a positive Id', (n) => n > 0), (id): ChangeAnswer => ({ kind: 'id', id })),
+  s.map(ACK, ack),
+  s.map(NEW_ID, (id): ChangeAnswer => ({ kind: 'id', id })),
+  s.map(s.object({ d: s.nullable(ACK) }), ack),
+  s.map(s.object({ d: NEW_ID }), (o): ChangeAnswer => ({ kind: 'id', id: o.d })),
   s.map(UNIT_LIST, (units): ChangeAnswer => ({ kind: 'units', units })),
 );

@@ -99,7 +99,8 @@ export class PlanviewerClient {
   /** GET /jobs/retrieve/{uuid}: the result file (a PDF, or JSON for the `-json` products) as a stream with its name. */
   async retrieve(jobUuid: string, signal?: AbortSignal): Promise<DownloadedFile> {
     const [uuid] = uuidList(jobUuid, 'uuid');
-    const res = await this.http.request<Readable>({ method: 'GET', path: `${API}/jobs/retrieve/${uuid}`, responseType: 'stream', signal });
+    // A PDF or a JSON document, as the product makes it: the documented example asks with no Accept; */* is the same.
+    const res = await this.http.request<Readable>({ method: 'GET', path: `${API}/jobs/retrieve/${uuid}`, headers: { Accept: '*/*' }, responseType: 'stream', signal });
     const length = res.headers['content-length'];
     const contentType = res.headers['content-type'];
     const extension = /json/i.test(contentType ?? '') ? 'json' : 'pdf';

@@ -8,7 +8,7 @@ import { catalogueView } from './profile';
 import { fetchReports, StatusSettings } from './status';
 import { parseShipmentEvent } from './webhook';
 
-export { jobIdsFrom } from './jobs';
+export { jobIdsFrom, jobIdValue } from './jobs';
 export { parseShipmentEvent } from './webhook';
 export { jobReport, createdReport, deliveriesReport, noDeliveryReport } from './status';
 

@@ -64,6 +64,8 @@ import {
 /** The default from DEFAULT_BASE_URLS; the guide names no host, so users set their PostGreen instance's URL. */
 export const POSTGREEN_DEFAULT_BASE_URL = 'https://api.postgreen.com';
 const ID = /^[\w.:@~-]{1,200}$/;
+/** Statuses that mean "this path takes no such verb" (the option catalogue's GET, the pack group edit's POST). */
+const VERB_REFUSED = [404, 405, 501];
 
 /** A file checked and tied to its multipart field, before anything is opened. */
 interface PreparedFile {
@@ -81,8 +83,10 @@ export class PostgreenClient {
   private readonly upload: HttpClient;
   readonly session: PostgreenSession;
   private catalogue?: Promise<PostgreenOptionCatalogue>;
-  /** The page shows the option catalogue as GET and as POST: GET first, POST once GET answers 405. */
+  /** The page shows the option catalogue as GET and as POST: GET first, POST once GET is refused (405, 404 or 501). */
   private catalogueVerb: 'GET' | 'POST' = 'GET';
+  /** The pack group edit has no documented verb: POST first, PUT for the account's life once POST is refused as a verb. */
+  private editVerb: 'POST' | 'PUT' = 'POST';
   readonly fields: FileFieldNames;
 
   constructor(options: PostgreenClientOptions) {
@@ -111,17 +115,17 @@ export class PostgreenClient {
     return this.session.logout();
   }
 
-  /** GET options/type (POST where the platform answers GET with 405): `[{id, name}]`. */
+  /** GET options/type (POST where the platform refuses GET: 405, 404 or 501): `[{id, name}]`. */
   async optionTypes(signal?: AbortSignal): Promise<PostgreenOptionType[]> {
     return parseOptionTypes((await this.catalogueCall('/options/type', OPTION_TYPES_ANSWER, signal)).data);
   }
 
-  /** GET options (POST where the platform answers GET with 405): `[{id, value, typeId}]`. */
+  /** GET options (POST where the platform refuses GET: 405, 404 or 501): `[{id, value, typeId}]`. */
   async options(signal?: AbortSignal): Promise<PostgreenOption[]> {
     return parseOptions((await this.catalogueCall('/options', OPTIONS_ANSWER, signal)).data);
   }
 
-  /** The verb the option catalogue is read with (GET unless the platform refused it with 405). */
+  /** The verb the option catalogue is read with (GET unless the platform refused it). */
   get catalogueMethod(): 'GET' | 'POST' {
     return this.catalogueVerb;
   }
@@ -131,7 +135,8 @@ export class PostgreenClient {
     try {
       return await this.call<unknown>({ method: verb, path, expect, safeToRetry: true, signal });
     } catch (e) {
-      if (verb !== 'GET' || !(e instanceof FulfillmentError) || e.status !== 405) throw e;
+      // 405 says "not this verb"; a server that routes only POST commonly answers an unrouted GET with 404 (or 501).
+      if (verb !== 'GET' || !(e instanceof FulfillmentError) || !VERB_REFUSED.includes(e.status ?? 0)) throw e;
       this.catalogueVerb = 'POST';
       return this.call<unknown>({ method: 'POST', path, expect, safeToRetry: true, signal });
     }
@@ -202,13 +207,13 @@ export class PostgreenClient {
   }
 
   /** GET /jobs/{jobId} */
-  async getJob(jobId: string, signal?: AbortSignal): Promise<PostgreenJob> {
+  async getJob(jobId: PostgreenId, signal?: AbortSignal): Promise<PostgreenJob> {
     const id = checkId(jobId, 'jobId');
     return parseJob((await this.call<unknown>({ method: 'GET', path: `/jobs/${encodeURIComponent(id)}`, signal, expect: JOB_ANSWER })).data, 'GET /jobs/{jobId}');
   }
 
   /** GET /jobs/{jobId}/packGroups */
-  async jobPackGroups(jobId: string, signal?: AbortSignal): Promise<PostgreenPackGroup[]> {
+  async jobPackGroups(jobId: PostgreenId, signal?: AbortSignal): Promise<PostgreenPackGroup[]> {
     const id = checkId(jobId, 'jobId');
     const res = await this.call<unknown>({ method: 'GET', path: `/jobs/${encodeURIComponent(id)}/packGroups`, signal, expect: PACK_GROUPS_ANSWER });
     return parsePackGroups(res.data, 'GET /jobs/{jobId}/packGroups');
@@ -216,26 +221,42 @@ export class PostgreenClient {
 
   /**
    * POST /packGroups/{packGroupId}/edit with the RAW values. The guide gives the
-   * path but no verb; an edit with a body is a POST on this API's conventions.
+   * path but no verb; an edit with a body is a POST on this API's conventions,
+   * and PUT where the platform refuses POST there as a verb.
    */
-  async editPackGroup(packGroupId: string, edit: PostgreenEditPackGroupRequest): Promise<unknown> {
+  async editPackGroup(packGroupId: PostgreenId, edit: PostgreenEditPackGroupRequest): Promise<unknown> {
     const id = checkId(packGroupId, 'packGroupId');
     if (!isPlainObject(edit) || !isPlainObject(edit.packRequirements) || Object.keys(edit.packRequirements).length === 0) {
       throw invalidInput('packRequirements', 'give at least one requirement to edit, e.g. {POSTAL_ADDRESS_RECIPIENT: "NAME\\nSTREET\\nZIP CITY"}', PROVIDER);
     }
     const body = { ...edit, packRequirements: normalizeRequirements(edit.packRequirements, 'packRequirements') };
-    return (await this.call<unknown>({ method: 'POST', path: `/packGroups/${encodeURIComponent(id)}/edit`, json: body, safeToRetry: false, expect: EDIT_PACK_GROUP_ANSWER })).data ?? {};
+    const spec: RequestSpec = { method: this.editVerb, path: `/packGroups/${encodeURIComponent(id)}/edit`, json: body, safeToRetry: false, expect: EDIT_PACK_GROUP_ANSWER };
+    try {
+      return (await this.call<unknown>(spec)).data ?? {};
+    } catch (e) {
+      // The guide gives no verb: a refusal of POST as a verb (405; 404 or 501 where only PUT is routed) changed nothing, so PUT is tried once.
+      if (spec.method !== 'POST' || !(e instanceof FulfillmentError) || !VERB_REFUSED.includes(e.status ?? 0)) throw e;
+      try {
+        const answer = (await this.call<unknown>({ ...spec, method: 'PUT' })).data ?? {};
+        this.editVerb = 'PUT';
+        return answer;
+      } catch (again) {
+        // PUT refused as a verb too: POST's own answer (an unknown pack group, say) is the one that explains.
+        if (again instanceof FulfillmentError && VERB_REFUSED.includes(again.status ?? 0)) throw e;
+        throw again;
+      }
+    }
   }
 
   /** GET /deliveries?jobId=.. */
-  async deliveries(jobId: string, signal?: AbortSignal): Promise<PostgreenDelivery[]> {
+  async deliveries(jobId: PostgreenId, signal?: AbortSignal): Promise<PostgreenDelivery[]> {
     const id = checkId(jobId, 'jobId');
     const res = await this.call<unknown>({ method: 'GET', path: '/deliveries', query: { jobId: id }, signal, expect: DELIVERIES_ANSWER });
     return parseDeliveries(res.data, 'GET /deliveries');
   }
 
   /** POST /deliveries/CheckOptions?jobId=..: `selectableOptions[packId][channelLabel][outputFile][optionTypeId] = [optionId]`. A read. */
-  async checkOptions(jobId: string, signal?: AbortSignal): Promise<PostgreenSelectableOptions> {
+  async checkOptions(jobId: PostgreenId, signal?: AbortSignal): Promise<PostgreenSelectableOptions> {
     const id = checkId(jobId, 'jobId');
     const res = await this.call<unknown>({ method: 'POST', path: '/deliveries/CheckOptions', query: { jobId: id }, safeToRetry: true, signal, expect: CHECK_OPTIONS_ANSWER });
     return parseSelectableOptions(res.data);
@@ -252,7 +273,8 @@ export class PostgreenClient {
   async trackingFile(shipmentId: string, name: PostgreenTrackingFileName, signal?: AbortSignal): Promise<DownloadedFile> {
     const id = checkId(shipmentId, 'shipmentId');
     if (!TRACKING_FILE_NAMES.includes(name)) throw invalidInput('name', `must be one of ${TRACKING_FILE_NAMES.join(', ')}`, PROVIDER);
-    const res = await this.call<Readable>({ method: 'GET', path: `/shipments/${encodeURIComponent(id)}/trackingFile/${name}`, responseType: 'stream', signal });
+    // A PDF proof or the JSON detail: asked for with */*, not the JSON default of the other calls.
+    const res = await this.call<Readable>({ method: 'GET', path: `/shipments/${encodeURIComponent(id)}/trackingFile/${name}`, headers: { Accept: '*/*' }, responseType: 'stream', signal });
     const length = res.headers['content-length'];
     const ext = name === 'TRACKING_DETAIL' ? 'json' : 'pdf';
     return {
@@ -460,7 +482,8 @@ function isWireId(x: unknown): x is PostgreenId {
 
 function checkDeliveryCommand(c: PostgreenDeliveryCommandRequest, now: number): PostgreenDeliveryCommandRequest {
   if (!isPlainObject(c)) throw invalidInput('command', 'must be an object', PROVIDER);
-  const jobId = checkId(c.jobId, 'jobId');
+  // A number stays a number: the job id goes back in the type the job answer gave it.
+  const jobId = typeof c.jobId === 'number' ? (checkId(c.jobId, 'jobId'), c.jobId) : checkId(c.jobId, 'jobId');
   const sco = c.serviceChannelOptions;
   if (!isPlainObject(sco)) throw invalidInput('serviceChannelOptions', 'must be {channelLabel: {outputFileName: [optionId, ...]}}', PROVIDER);
   for (const [label, files] of Object.entries(sco)) {

@@ -12,7 +12,8 @@ import { PostgreenDeliveryCommandRequest, PostgreenId, PostgreenProfile, Postgre
 const P = 'postgreen';
 
 export interface DeliveryPlanInput {
-  jobId: string;
+  /** Sent in the type given (the job answer's). */
+  jobId: PostgreenId;
   /** `{print_mode: "2SIDE", print_color: "BW"}`; names or ids, values or ids. */
   options?: Record<string, unknown>;
   /** The channel label; default: the only one CheckOptions offers. */
@@ -73,7 +74,8 @@ export function planDelivery(input: DeliveryPlanInput, selectable: PostgreenSele
     if (!id) throw invalidInput(`options.${typeName}`, `unknown value "${value}"; known: ${lookup.valuesOf(type.id).map((o) => o.value).join(', ')}`, P);
     const allowed = offered.get(String(type.id)) ?? offered.get(type.name);
     if (!allowed) throw invalidInput(`options.${typeName}`, `${type.name} cannot be set on channel ${label}, output file ${outputFile}`, P);
-    const sent = allowed.get(String(id));
+    // CheckOptions lists option ids; where it lists the values themselves ("2SIDE"), those are what goes back.
+    const sent = allowed.get(String(id)) ?? allowed.get(lookup.option(id)?.value ?? value);
     if (sent === undefined) {
       const names = [...allowed.values()].map((x) => lookup.option(x)?.value ?? idString(x)).join(', ');
       throw invalidInput(`options.${typeName}`, `"${value}" is not selectable for channel ${label}; selectable: ${names}`, P);

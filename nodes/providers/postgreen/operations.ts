@@ -60,10 +60,10 @@ export const POSTGREEN_OPERATIONS: ReadonlyArray<OperationSpec<PostgreenClient>>
     changes: false,
     label: { 'en-US': 'option types', de: 'Optionstypen', nl: 'optietypes', fr: "types d'option" },
     description: {
-      'en-US': "The channel option types of the platform (print_mode, print_color, envelope type...), with their ids. Production and test instances use different ids. Read with GET; a platform that answers GET with 405 is asked with POST (its documentation shows both).",
-      de: 'Die Optionstypen der Kanäle (print_mode, print_color, Umschlagtyp ...) mit ihren IDs. Produktions- und Testinstanz haben verschiedene IDs. Gelesen mit GET; antwortet die Plattform auf GET mit 405, wird POST verwendet (ihre Dokumentation zeigt beides).',
-      nl: 'De optietypes van de kanalen (print_mode, print_color, enveloptype ...) met hun ids. Productie- en testomgeving gebruiken andere ids. Gelezen met GET; antwoordt het platform op GET met 405, dan met POST (de documentatie toont beide).',
-      fr: "Les types d'option des canaux (print_mode, print_color, type d'enveloppe...) avec leurs identifiants. Production et test n'ont pas les mêmes identifiants. Lu en GET ; si la plateforme répond 405 au GET, en POST (sa documentation montre les deux).",
+      'en-US': "The channel option types of the platform (print_mode, print_color, envelope type...), with their ids. Production and test instances use different ids. Read with GET; a platform that refuses GET (405, 404 or 501) is asked with POST (its documentation shows both).",
+      de: 'Die Optionstypen der Kanäle (print_mode, print_color, Umschlagtyp ...) mit ihren IDs. Produktions- und Testinstanz haben verschiedene IDs. Gelesen mit GET; lehnt die Plattform GET ab (405, 404 oder 501), wird POST verwendet (ihre Dokumentation zeigt beides).',
+      nl: 'De optietypes van de kanalen (print_mode, print_color, enveloptype ...) met hun ids. Productie- en testomgeving gebruiken andere ids. Gelezen met GET; weigert het platform GET (405, 404 of 501), dan met POST (de documentatie toont beide).',
+      fr: "Les types d'option des canaux (print_mode, print_color, type d'enveloppe...) avec leurs identifiants. Production et test n'ont pas les mêmes identifiants. Lu en GET ; si la plateforme refuse le GET (405, 404 ou 501), en POST (sa documentation montre les deux).",
     },
     input: { 'en-US': 'Nothing (msg.payload is not used).', de: 'Nichts (msg.payload wird nicht verwendet).', nl: 'Niets (msg.payload wordt niet gebruikt).', fr: "Rien (msg.payload n'est pas utilisé)." },
     output: {

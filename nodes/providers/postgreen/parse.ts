@@ -1,8 +1,9 @@
 /** Parsing PostGreen answers about jobs, pack groups, deliveries and shipments (tolerant of `result` wrapping). */
 import { FulfillmentError } from '../../core/errors';
-import { idString, isObj, unwrap } from './profile';
+import { idString, idValue, isObj, unwrap } from './profile';
 import {
   PostgreenDelivery,
+  PostgreenId,
   PostgreenEligibilityProblem,
   PostgreenJob,
   PostgreenPackGroup,
@@ -29,7 +30,8 @@ export function parseJob(body: unknown, what: string): PostgreenJob {
   const data = unwrap(body);
   const job = isObj(data) && isObj(data.job) ? data.job : data;
   if (!isObj(job)) throw malformed(what, 'expected a job object', body);
-  const jobId = idString(job.jobId) ?? idString(job.id);
+  // The id keeps the platform's type: a delivery command sends it back as it came.
+  const jobId = idValue(job.jobId) ?? idValue(job.id);
   const status = idString(job.status);
   if (!jobId || !status) throw malformed(what, 'the job needs jobId and status', body);
   const counts = isObj(job.packGroupCountPerStates) ? (job.packGroupCountPerStates as Record<string, number>) : undefined;
@@ -44,8 +46,8 @@ export function notEligibleCount(job: PostgreenJob): number {
 export function parsePackGroups(body: unknown, what: string): PostgreenPackGroup[] {
   return listOf(body, ['packGroups', 'items']).map((p) => {
     if (!isObj(p)) throw malformed(what, 'each pack group must be an object', body);
-    const id = idString(p.id) ?? idString(p.packGroupId);
-    if (!id) throw malformed(what, 'each pack group needs an id', body);
+    const id = idValue(p.id) ?? idValue(p.packGroupId);
+    if (id === undefined) throw malformed(what, 'each pack group needs an id', body);
     return { ...p, id, status: idString(p.status) ?? 'UNKNOWN' } as PostgreenPackGroup;
   });
 }
@@ -72,7 +74,7 @@ export function eligibilityProblems(pg: PostgreenPackGroup): string[] {
 }
 
 export interface PackGroupSummary {
-  id: string;
+  id: PostgreenId;
   status: string;
   eligible: boolean;
   problems: string[];

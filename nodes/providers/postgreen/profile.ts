@@ -78,8 +78,9 @@ function parseBox(raw: PostgreenBoxRaw): PostgreenBox | undefined {
   const id = idString(raw.id) ?? idString(raw.boxId) ?? idString(raw.name);
   if (!id) return undefined;
   const type = idString(raw['@type']) ?? '';
-  const serviceFileIds = asList<Obj>(raw.configuredFiles)
-    .map((f) => (isObj(f) ? idString(f.serviceFileId) : idString(f)))
+  // The guide names the list "configuredFiles", "coniguredFiles" and "preconfiguredFiles"; a file's id is its serviceFileId.
+  const serviceFileIds = asList<Obj>(raw.configuredFiles ?? raw.preconfiguredFiles ?? raw.coniguredFiles)
+    .map((f) => (isObj(f) ? idString(f.serviceFileId) ?? idString(f.id) : idString(f)))
     .filter((x): x is string => !!x);
   return { id, name: idString(raw.name) ?? id, type, main: /main/i.test(type), serviceFileIds };
 }
@@ -103,10 +104,20 @@ export function parseProfile(body: unknown): PostgreenProfile {
   return { services: servicesOf(body).filter(isObj).map(parseService).filter((s): s is PostgreenService => !!s) };
 }
 
-/** The token from the body (`token`, `result.token`, `X-Auth-Token`); the header is looked at first by the caller. */
+/** Where the body may carry the token: the guide names only the X-Auth-Token header it is sent back in. */
+const TOKEN_KEYS = ['token', 'X-Auth-Token', 'authToken', 'accessToken', 'xAuthToken'];
+
+/** The token from the body (one of TOKEN_KEYS, at the top or under `result`); the header is looked at first by the caller. */
 export function tokenFromBody(body: unknown): string | undefined {
   if (!isObj(body)) return undefined;
-  return idString(body.token) ?? idString(body['X-Auth-Token']) ?? (isObj(body.result) ? idString(body.result.token) : undefined);
+  for (const place of [body, body.result]) {
+    if (!isObj(place)) continue;
+    for (const key of TOKEN_KEYS) {
+      const token = idString(place[key]);
+      if (token) return token;
+    }
+  }
+  return typeof body.result === 'string' && /^[\w.~+/=-]{8,4096}$/.test(body.result) ? body.result : undefined;
 }
 
 export function parseOptionTypes(body: unknown): PostgreenOptionType[] {
@@ -149,6 +160,11 @@ export function parseOptions(body: unknown): PostgreenOption[] {
   return out;
 }
 
+/** Whether an option belongs to a type: by the type's id ("the object named with the print_mode id"), or by its name. */
+function ofType(o: PostgreenOption, t: PostgreenOptionType): boolean {
+  return sameId(o.typeId, t.id) || (typeof o.typeId === 'string' && o.typeId === t.name);
+}
+
 /** Name -> id lookups over the catalogue; values and ids are both accepted. */
 export class OptionLookup {
   constructor(readonly catalogue: PostgreenOptionCatalogue) {}
@@ -159,7 +175,8 @@ export class OptionLookup {
   }
 
   valuesOf(typeId: PostgreenId): PostgreenOption[] {
-    return this.catalogue.options.filter((o) => sameId(o.typeId, typeId));
+    const type = this.catalogue.types.find((t) => sameId(t.id, typeId));
+    return this.catalogue.options.filter((o) => (type ? ofType(o, type) : sameId(o.typeId, typeId)));
   }
 
   /** The option id of `print_mode` = `2SIDE` (as the platform sent it), or undefined. */
@@ -186,7 +203,7 @@ export function catalogueView(c: PostgreenOptionCatalogue): {
   for (const t of c.types) {
     if (unsafe.has(t.name)) continue;
     const values: Record<string, PostgreenId> = {};
-    for (const o of c.options) if (sameId(o.typeId, t.id) && !unsafe.has(o.value)) values[o.value] = o.id;
+    for (const o of c.options) if (ofType(o, t) && !unsafe.has(o.value)) values[o.value] = o.id;
     optionsByName[t.name] = { typeId: t.id, values };
   }
   return { optionTypes: c.types, options: c.options, optionsByName };

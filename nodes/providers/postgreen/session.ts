@@ -74,6 +74,8 @@ export class PostgreenSession {
     const spec = {
       method: 'POST' as const,
       path: '/authentication/authenticate',
+      // The guide lists "withProfileDetail:true" under the call without saying where it goes: body and query both.
+      query: { withProfileDetail: 'true' },
       json: body,
       noAuth: true,
       // A login creates nothing: safe to repeat after a dropped connection.

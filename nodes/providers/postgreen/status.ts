@@ -73,7 +73,7 @@ async function readJob(client: PostgreenClient, id: string, always = false): Pro
 
 /** Kind `job`: until the job can take a delivery command (PACK_GROUP_CREATED) or is CREATED. */
 export function jobReport(job: JobRead): PollReport {
-  const base = { id: job.jobId, status: job.status, raw: job };
+  const base = { id: String(job.jobId), status: job.status, raw: job };
   if (job.status === 'PROCESSING_ERROR') return { ...base, verdict: 'failed', reason: FILES_NOT_CORRECT };
   if (!PROCESSED.has(job.status)) return { ...base, verdict: 'pending' };
   if (hasNotEligible(job)) return { ...base, verdict: 'attention', reason: `${notEligibleText(job)}: list them with edit packgroup and fix them` };
@@ -82,7 +82,7 @@ export function jobReport(job: JobRead): PollReport {
 
 /** Kind `created` (auto-created deliveries): until CREATED; a job that stays in PACK_GROUP_CREATED too long needs attention. */
 export function createdReport(job: JobRead, settings: StatusSettings): PollReport {
-  const base = { id: job.jobId, status: job.status, raw: job };
+  const base = { id: String(job.jobId), status: job.status, raw: job };
   if (job.status === 'PROCESSING_ERROR') return { ...base, verdict: 'failed', reason: FILES_NOT_CORRECT };
   if (job.status === 'CREATED') {
     if (hasNotEligible(job)) return { ...base, verdict: 'attention', reason: `job CREATED, but ${notEligibleText(job)} got no delivery: fix them with edit packgroup and create their delivery` };
@@ -139,7 +139,7 @@ export function deliveriesReport(jobId: string, deliveries: PostgreenDelivery[])
  */
 export function noDeliveryReport(job: JobRead, settings: StatusSettings): PollReport {
   const raw = { jobId: job.jobId, job, deliveries: [], packGroups: job.packGroups ?? [] };
-  const base = { id: job.jobId, raw, progress: { current: 0, total: 0 } };
+  const base = { id: String(job.jobId), raw, progress: { current: 0, total: 0 } };
   const address = "no delivery: an error somewhere, probably an incorrect address (the provider's documentation); the job's pack groups are in msg.payload.packGroups";
   if (job.status === 'PROCESSING_ERROR') return { ...base, verdict: 'failed', status: 'PROCESSING_ERROR', reason: `no delivery: ${FILES_NOT_CORRECT}` };
   if (!PROCESSED.has(job.status)) return { ...base, verdict: 'pending', status: job.status, reason: `no delivery yet: the job is ${job.status}` };

@@ -47,6 +47,9 @@ export interface PostgreenBoxRaw {
   id?: string | number;
   name?: string;
   configuredFiles?: PostgreenConfiguredFile[] | PostgreenConfiguredFile;
+  /** The same list under the other names the guide uses ("preconfiguredFiles", "coniguredFiles"). */
+  preconfiguredFiles?: PostgreenConfiguredFile[] | PostgreenConfiguredFile;
+  coniguredFiles?: PostgreenConfiguredFile[] | PostgreenConfiguredFile;
   channels?: PostgreenChannelRaw[];
   [field: string]: unknown;
 }
@@ -156,7 +159,8 @@ export type PostgreenJobStatus = 'PACK_GROUP_CREATED' | 'CREATED' | 'PROCESSING_
 
 /** The answer of POST /jobs and GET /jobs/{jobId}. */
 export interface PostgreenJob {
-  jobId: string;
+  /** As the platform sent it: a number stays a number (and goes back as one in a delivery command). */
+  jobId: PostgreenId;
   status: PostgreenJobStatus;
   packGroupCountPerStates?: Record<string, number>;
   [field: string]: unknown;
@@ -179,7 +183,8 @@ export interface PostgreenEligibility {
 
 /** GET /jobs/{jobId}/packGroups entries. */
 export interface PostgreenPackGroup {
-  id: string;
+  /** As the platform sent it: a number stays a number (and goes back as one in packGroupIds). */
+  id: PostgreenId;
   status: string;
   eligibility?: PostgreenEligibility | PostgreenEligibilityProblem[];
   packRequirements?: Record<string, PostgreenValue>;
@@ -235,7 +240,8 @@ export interface PostgreenCheckOptionsResponse {
 
 /** POST /deliveries/commands */
 export interface PostgreenDeliveryCommandRequest {
-  jobId: string;
+  /** In the type the job answer gave it. */
+  jobId: PostgreenId;
   packGroupIds?: PostgreenId[];
   /** `{channelLabel: {outputFileName: [optionId, ...]}}`, ids in the type the platform gave them. */
   serviceChannelOptions: Record<string, Record<string, PostgreenId[]>>;

@@ -8,7 +8,8 @@
  *    (epoch ms, or null)}
  *
  * The platform re-sends an event every 15 minutes for 48 hours until it gets a
- * 200 OK, then gives up: an event refused here is lost. So only what is needed
+ * 200 OK, then gives up: an event refused here is lost, and a re-send must be
+ * recognised whether or not it carries the first attempt's serverTimestamp. So only what is needed
  * to know what the event is about is required (an event type and a shipment
  * id or external id); every other field may be null or missing, and the body
  * is passed on exactly as it came.
@@ -64,8 +65,10 @@ export function parseShipmentEvent(body: unknown, field = 'body'): CallbackEvent
     } else warnings.push(`SHIPMENT_STATUS value ${JSON.stringify(e.value ?? null)} is not a numeric shipment status; passed on as it came`);
   }
   if (warnings.length > 0) fields.warnings = warnings;
-  // The platform re-sends the same event with the same serverTimestamp; where that is missing, the event date, else the fact itself.
-  const when = epoch(e.serverTimestamp) ?? epoch(e.eventDate);
+  // The key is the fact (shipment, type, name, value, and when it happened where the event says so), not
+  // serverTimestamp: whether a re-send keeps the first attempt's processing date is not documented, and the
+  // same status, tracking text or file of a shipment told again is no new event.
+  const when = epoch(e.eventDate);
   const dedupeKey = ['postgreen', shipmentId ?? '', externalId ?? '', e.eventType, text(e.name), text(e.value), when === undefined ? '' : String(when)].join('|');
   return { dedupeKey, fields, payload: body };
 }

@@ -98,7 +98,7 @@ export function parseOrderCallback(body: Record<string, unknown>): CallbackEvent
   const order = isPlainObject(body.order) ? body.order : {};
   const id = order.id ?? body.id ?? body.order_id;
   if (!isProboId(id)) fail('body.order.id', 'an order callback needs the order id (order.id)');
-  const rawStatus = text(body.status) ?? text(body.status_code) ?? text(body.order_status);
+  const rawStatus = text(body.status) ?? text(body.status_code) ?? text(body.order_status) ?? text(order.status_code) ?? text(order.status);
   if (!rawStatus) fail('body.status', 'an order callback needs a status');
   const message = text(body.message);
   const state = readState(rawStatus, message);
@@ -127,10 +127,26 @@ export function parseOrderCallback(body: Record<string, unknown>): CallbackEvent
   };
 }
 
+/**
+ * A callback in the form of the `/order/status` answer (`{status: "ok",
+ * orders: [{id, status_code, packages, …}]}`), which the change log's
+ * "consistent with /order/status" allows: one event per listed order, its
+ * state from the entry (the top-level `status` is the call's, not the order's).
+ */
+function statusFormCallback(body: Record<string, unknown>): CallbackEvent[] {
+  const entries = (body.orders as unknown[]).filter(isPlainObject);
+  if (entries.length === 0) fail('body.orders', 'lists no order');
+  return entries.map((entry, i) => {
+    if (!text(entry.status_code) && !text(entry.status) && !text(entry.order_status)) fail(`body.orders[${i}].status_code`, 'an order callback needs a status');
+    return parseOrderCallback(entry);
+  });
+}
+
 /** Without a kind, a body with uploader `products` or an `external_id` and no `order` is an uploader callback. */
 export function parseProboCallback(body: unknown, kind?: string): CallbackEvent[] {
   if (!isPlainObject(body)) fail('body', 'a Probo callback is a JSON object');
   if (kind !== undefined && kind !== '' && !PROBO_CALLBACK_KINDS.includes(kind)) fail('kind', `unknown Probo callback kind "${kind}"`);
+  if (kind !== 'uploader' && !isPlainObject(body.order) && Array.isArray(body.orders)) return statusFormCallback(body);
   const detected = !isPlainObject(body.order) && (Array.isArray(body.products) || body.external_id !== undefined) ? 'uploader' : 'order';
   const uploader = kind === 'uploader' || ((kind === undefined || kind === '') && detected === 'uploader');
   return [uploader ? parseUploaderCallback(body) : parseOrderCallback(body)];

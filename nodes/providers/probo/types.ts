@@ -10,7 +10,7 @@ import { ProboOrderState } from './states';
 /** An option of a product: `{code: "width", value: 100}` or a flag `{code: "cut"}`. */
 export interface ProboOption {
   code: string;
-  value?: string | number | boolean | null;
+  value?: string | number | null;
 }
 
 /** A configurable product by `code`, or an "API product" saved in the webshop by `customer_code`. */

@@ -44,35 +44,56 @@ export function checkHttpUrl(value: unknown, field: string, what = 'the URL Prob
   return value;
 }
 
+/** An option is `{code, value?}` and nothing else; `value` a string, a number or null (Probo's specification). */
 function checkOptions(value: unknown, field: string): void {
   if (value === undefined) return;
   if (!Array.isArray(value)) fail(field, 'must be an array of {code, value}');
   value.forEach((o, j) => {
     if (!isPlainObject(o)) fail(`${field}[${j}]`, 'must be an object {code, value?}');
     if (typeof o.code !== 'string' || o.code.trim() === '') fail(`${field}[${j}].code`, 'is required (the option code, e.g. "width")');
+    const extra = Object.keys(o).find((k) => k !== 'code' && k !== 'value');
+    if (extra !== undefined) fail(`${field}[${j}].${extra}`, 'is not a field of an option: Probo takes {code, value?} only');
     const v = o.value;
-    if (v !== undefined && v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
-      fail(`${field}[${j}].value`, 'must be a string, a number or null');
+    if (v !== undefined && v !== null && typeof v !== 'string' && typeof v !== 'number') {
+      fail(`${field}[${j}].value`, `must be a string, a number or null, got ${preview(v)}`);
     }
   });
 }
 
 type ProductUse = 'price' | 'configure' | 'order';
 
-function checkUploaders(value: unknown, at: string): void {
-  if (value === undefined) return;
+/** A Probo integer: a whole number, or a string of digits (as a form or a template gives it) turned into one. */
+function integerOf(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  if (typeof value === 'string' && /^\d{1,15}$/.test(value.trim())) return Number(value.trim());
+  return undefined;
+}
+
+/**
+ * `uploaders: [{id, external_id}]`: Probo's specification takes both as
+ * integers and no other key, so digit strings are sent as numbers and the
+ * `url` / `product_id` of an uploader session node's output are left out.
+ */
+function checkUploaders(value: unknown, at: string): Array<{ id: number; external_id: number }> | undefined {
+  if (value === undefined) return undefined;
   if (!Array.isArray(value)) fail(`${at}.uploaders`, 'must be an array of {id, external_id}');
-  value.forEach((u, k) => {
+  return value.map((u, k) => {
     const ua = `${at}.uploaders[${k}]`;
     if (!isPlainObject(u)) fail(ua, 'must be an object {id, external_id}');
     if (!isProboId(u.id)) fail(`${ua}.id`, 'is required: the uploader session id (both id and external_id are needed)');
-    if (!isProboId(u.external_id)) fail(`${ua}.external_id`, 'is required: the uploader session external_id (both id and external_id are needed)');
+    if (!isProboId(u.external_id)) fail(`${ua}.external_id`, 'is required: the uploader session external_id (both id and external_id are needed; when the create answer has none, the uploader callback carries it)');
+    const id = integerOf(u.id);
+    if (id === undefined) fail(`${ua}.id`, `must be the uploader session's id, a whole number, got ${preview(u.id)}`);
+    const externalId = integerOf(u.external_id);
+    if (externalId === undefined) fail(`${ua}.external_id`, `must be the uploader session's external_id, a whole number, got ${preview(u.external_id)}`);
+    return { id, external_id: externalId };
   });
 }
 
-function checkProducts(value: unknown, field: string, use: ProductUse): void {
+/** Checks the products; for an order, returns them with their uploaders as Probo takes them. */
+function checkProducts(value: unknown, field: string, use: ProductUse): unknown[] {
   if (!Array.isArray(value) || value.length === 0) fail(field, 'must be a non-empty array of products');
-  value.forEach((p, i) => {
+  return value.map((p, i) => {
     const at = `${field}[${i}]`;
     if (!isPlainObject(p)) fail(at, 'must be an object {code, options}');
     const byCode = typeof p.code === 'string' && p.code.trim() !== '';
@@ -81,13 +102,14 @@ function checkProducts(value: unknown, field: string, use: ProductUse): void {
       fail(`${at}.code`, use === 'configure' ? 'is required (the Probo product code, e.g. "banner-510")' : 'is required (the Probo product code, e.g. "banner-510"), or customer_code for a product saved in your webshop');
     }
     checkOptions(p.options, `${at}.options`);
-    if (use !== 'order') return;
+    if (use !== 'order') return p;
     const extra = Object.keys(p).find((k) => !ORDER_PRODUCT_KEYS.includes(k));
     if (extra !== undefined) fail(`${at}.${extra}`, `is not a field Probo takes in an order's product (it takes ${ORDER_PRODUCT_KEYS.join(', ')})`);
     if (p.reference !== undefined && (typeof p.reference !== 'string' || p.reference.length > 255)) fail(`${at}.reference`, 'must be a string of at most 255 characters');
     if (p.files !== undefined && !Array.isArray(p.files)) fail(`${at}.files`, 'must be an array of files ({uri} or {id})');
     if (p.uploader !== undefined && typeof p.uploader !== 'boolean') fail(`${at}.uploader`, 'must be true or false');
-    checkUploaders(p.uploaders, at);
+    const uploaders = checkUploaders(p.uploaders, at);
+    return uploaders ? { ...p, uploaders } : p;
   });
 }
 
@@ -101,8 +123,9 @@ export function checkPriceRequest(input: unknown, field: string, use: 'price' | 
 
 export function checkUploaderRequest(input: unknown, field: string): ProboUploaderCreateRequest {
   if (!isPlainObject(input)) fail(field, 'must be an object {calculation_id, callback_url, language?}');
-  const calc = input.calculation_id;
-  if (!(typeof calc === 'number' && Number.isInteger(calc) && calc > 0) && !(typeof calc === 'string' && /^\d+$/.test(calc))) {
+  // Probo's specification takes an integer: digits given as a string (an inject, a form) are sent as a number.
+  const calc = integerOf(input.calculation_id);
+  if (calc === undefined || calc < 1) {
     fail(`${field}.calculation_id`, 'is required: the calculation_id from a price or configure answer (a positive integer)');
   }
   const callback_url = checkHttpUrl(input.callback_url, `${field}.callback_url`);
@@ -141,7 +164,7 @@ export function checkOrder(input: unknown, field: string): ProboOrderRequest {
   if (input.order_type !== undefined && input.order_type !== 'test' && input.order_type !== 'production') {
     fail(`${field}.order_type`, 'must be "test" or "production"');
   }
-  checkProducts(input.products, `${field}.products`, 'order');
+  const products = checkProducts(input.products, `${field}.products`, 'order');
   if (!Array.isArray(input.deliveries) || input.deliveries.length === 0) fail(`${field}.deliveries`, 'is required: a non-empty array of deliveries ({address, delivery_date_preset, shipping_method_preset} …)');
   input.deliveries.forEach((d, i) => {
     if (!isPlainObject(d)) fail(`${field}.deliveries[${i}]`, 'must be an object with the address and the delivery choice');
@@ -153,7 +176,7 @@ export function checkOrder(input: unknown, field: string): ProboOrderRequest {
   const { callback_url: _single, callback_urls: _list, ...rest } = input;
   void _single;
   void _list;
-  return { ...rest, id, ...(urls ? { callback_urls: urls } : {}) } as ProboOrderRequest;
+  return { ...rest, id, products, ...(urls ? { callback_urls: urls } : {}) } as ProboOrderRequest;
 }
 
 /** Order ids for /order/status: one id, an array, `{id}`, `{orders:[{id}]}` or place order's output. */
