@@ -333,6 +333,15 @@ describe('operations sidebar in a real browser (chromium)', function () {
         const badges = await other.page.evaluate(() => $('.ff-section[data-section="placed"] .ff-badge').map((_i: number, el: unknown) => $(el).text()).get());
         assert.ok(badges.includes(c.state.placed), badges.join(', '));
         if (lang === 'de') await other.page.locator('.ff-sidebar').screenshot({ path: path.join(shots, 'sidebar-de.png') });
+        // A five-digit count beside this language's (longer) title still shows in full.
+        const clipped = await other.page.evaluate(() => {
+          $('.ff-head .ff-num:not(.ff-warn):not(.ff-caution)').text('10000');
+          return $('.ff-head .ff-count')
+            .filter((_i: number, el: { scrollWidth: number; clientWidth: number }) => el.scrollWidth > el.clientWidth)
+            .map((_i: number, el: unknown) => $(el).closest('.ff-head').text())
+            .get();
+        });
+        assert.deepStrictEqual(clipped, [], 'section counts cut off');
         assert.deepStrictEqual(other.takeErrors(), []);
       } finally {
         await other.context.close();
