@@ -70,12 +70,12 @@ export = function register(RED: NodeAPI): void {
     const output = (events: CallbackEvent[], verdicts: Verdict[]): void => {
       for (const [i, event] of events.entries()) {
         if (verdicts[i] === 'late') {
-          if (!closed) node.status(ok(say('late', { count: received })));
+          if (!closed) node.status(ok(say('late', { count: received, time: clock() })));
           continue;
         }
         if (verdicts[i] !== 'new') {
           log.repeat(event.dedupeKey);
-          if (!closed) node.status(ok(say('repeat', { count: received })));
+          if (!closed) node.status(ok(say('repeat', { count: received, time: clock() })));
           continue;
         }
         if (closed) return;

@@ -166,7 +166,11 @@ describe('Probo nodes in a real runtime against the sandbox', function () {
     assert.strictEqual((await post(cbUrl(), good, 'application/json; charset=utf-8')).status, 200);
     const [only] = await events.wait(1);
     assert.strictEqual((only.uploader as { id: number }).id, 77, 'the first output is the first valid call');
+    const cbStatus: string[] = [];
+    helper.getNode('cb')?.on('call:status', (call: unknown) => cbStatus.push(String((((call as { args: Array<{ text?: string }> }).args[0]) ?? {}).text ?? '')));
     assert.strictEqual((await post(cbUrl(), good)).status, 200, 'a repeat is still answered 200');
+    // When the last repeat came (not a count a reader takes for the number of repeats).
+    assert.match(cbStatus[cbStatus.length - 1] ?? '', /^repeat dropped · \d\d:\d\d$/);
     const other = JSON.stringify(uploaderCallbackBody({ id: 78, external_id: 8, calculation_id: 1, callback_url: '', status: 'confirmed' }, 'confirmed', []));
     assert.strictEqual((await post(cbUrl(), other)).status, 200);
     const msgs = await events.wait(2);
