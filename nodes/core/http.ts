@@ -62,6 +62,8 @@ export interface HttpResponse<T> {
 
 export interface ErrorDescription {
   message?: string;
+  /** The setting or credential of the account the refusal is about (e.g. a key refused with 401). */
+  field?: string;
   providerCode?: string;
   providerMessage?: string;
   retryable?: boolean;
@@ -370,6 +372,7 @@ export class HttpClient {
       status: response.status,
       message: this.redactor.text(described.message !== undefined ? withStatus(described.message, response.status) : providerMessage ? `${base}: ${providerMessage}` : base),
       providerCode: described.providerCode,
+      field: described.field,
       providerMessage: providerMessage === undefined ? undefined : this.redactor.text(providerMessage),
       retryable: described.retryable ?? RETRYABLE_STATUS.has(response.status),
       requestId: headers['x-request-id'] ?? headers['x-correlation-id'],

@@ -32,7 +32,7 @@
  *   - the next N calls get it after `sandbox.probo.throttle = N` or `POST /__sandbox/probo/quota {"exceed": N}`;
  *   - more than `limitPerMinute` (300) calls a minute per key.
  */
-import { createHash } from 'crypto';
+import { createHash, randomInt } from 'crypto';
 import { Router, RouteContext } from '../router';
 import { ProboFiredCallback, ProboOrderState, ProboOrders, postJson } from './probo-orders';
 
@@ -203,7 +203,9 @@ export function proboRoutes(router: Router, prefix: string): ProboState {
   // One state object: the orders' switches and lists live on it, so tests set them in one place.
   const state = Object.assign(orders.state, extra) as ProboState;
   let nextCalculation = 68937;
-  let nextSession = 2395541;
+  // Each start hands out other session ids (as Probo would never reuse one): an example run again after a
+  // restart of `npm start` would otherwise meet its own earlier callbacks and orders, kept by the repeat guards.
+  let nextSession = 2395541 + randomInt(1, 1_000_000) * 1000;
   let nextExternal = 67;
 
   orders.checkUploaders = (products) => {

@@ -60,6 +60,14 @@ describe('PostGreen client against the sandbox', function () {
     assert.strictEqual(sandbox.count('/postgreen/options/type', 'GET'), 8);
   });
 
+  it('takes a service id given as a number (as a profile may list it) and looks it up, before sending any job', async () => {
+    await rejects(client.createJob({ jobName: 'j', serviceId: 4711, autocreateDeliveryCommand: false, files: [{ data: PDF }] }), (e) => {
+      assert.strictEqual(e.field, 'serviceId');
+      assert.match(e.message, /unknown service "4711"/);
+    });
+    assert.strictEqual(sandbox.count('/postgreen/jobs', 'POST'), 0);
+  });
+
   it('re-authenticates once on 401 and repeats a read', async () => {
     await client.optionTypes();
     sandbox.postgreen.expireTokens();

@@ -43,6 +43,22 @@ describe('ProboClient against the sandbox', function () {
     assert.deepStrictEqual((placed?.body.products as Array<{ uploaders: unknown }>)[0].uploaders, [{ id: session.id, external_id: session.external_id }]);
   });
 
+  it('a sandbox started again hands out other uploader ids, so an example run again after a restart is not a repeat', async () => {
+    const priced = await client.price({ products: [PRODUCT] });
+    const first = (await client.createUploader({ calculation_id: priced.calculation_id as number, callback_url: 'http://127.0.0.1:9/cb' })).session.id;
+    const again = new Sandbox();
+    await again.start();
+    const other = new ProboClient({ baseUrl: again.providerUrl('probo'), apiKey: 'k', timeoutMs: 5000 });
+    try {
+      const repriced = await other.price({ products: [PRODUCT] });
+      const second = (await other.createUploader({ calculation_id: repriced.calculation_id as number, callback_url: 'http://127.0.0.1:9/cb' })).session.id;
+      assert.notStrictEqual(second, first);
+    } finally {
+      other.close();
+      await again.stop();
+    }
+  });
+
   it('reads the uploader answer of the specification too: {uploaders: [{product_id, id, url}]}', async () => {
     sandbox.probo.uploaderAnswer = 'spec';
     const priced = await client.price({ products: [PRODUCT] });

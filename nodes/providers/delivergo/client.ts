@@ -150,7 +150,7 @@ function xmlMessage(body: unknown): string | undefined {
 export function describeDelivergoError(status: number, body: unknown, spec: RequestSpec): ErrorDescription | undefined {
   const fromXml = xmlMessage(body);
   if (status === 401 || status === 403) {
-    return { message: `delivergo: the API key or secret was refused (HTTP ${status})`, providerCode: 'unauthorized', providerMessage: fromXml, retryable: false };
+    return { message: `delivergo: the API key or secret was refused (HTTP ${status})`, providerCode: 'unauthorized', field: 'apiKey', providerMessage: fromXml, retryable: false };
   }
   if (status === 404) {
     return { message: `delivergo: ${spec.method} ResaleUnits: not found (HTTP 404); check the portal namespace, the customer GUID and the Id${fromXml ? `: ${fromXml}` : ''}`, providerCode: 'not_found', providerMessage: fromXml, retryable: false };

@@ -7,7 +7,7 @@
  *     { field: { method: 'match', fields: ['huisnummer'], query: '2' } }] } } });
  *   const jobs = await pv.order(['0fe30323-...']);
  */
-import { HttpClient, RequestSpec } from '../../core/http';
+import { ErrorDescription, HttpClient, RequestSpec } from '../../core/http';
 import { Redactor } from '../../core/redact';
 import { basicAuth, requireCredential } from '../../core/auth';
 import { FulfillmentError } from '../../core/errors';
@@ -184,7 +184,7 @@ function freeAnswer(text: string): unknown {
 }
 
 /** The documented status codes, in words a user can act on. */
-export function describePlanviewerError(status: number, _body: unknown, spec: RequestSpec): { message?: string; providerCode?: string; retryable?: boolean } | undefined {
+export function describePlanviewerError(status: number, _body: unknown, spec: RequestSpec): ErrorDescription | undefined {
   const path = spec.path;
   if (path.endsWith('/jobs/order')) {
     const uuids = (spec.json as { uuids?: string[] } | undefined)?.uuids ?? [];
@@ -213,6 +213,6 @@ export function describePlanviewerError(status: number, _body: unknown, spec: Re
     if (status === 404) return { message: `planviewer: no documents for ${uuid}: unknown, or not a Kadaster product order (HTTP 404)`, providerCode: 'not_found', retryable: false };
     if (status === 400 && call === 'kik/select') return { message: `planviewer: the choice for job ${uuid} was refused (HTTP 400)`, providerCode: 'invalid_choice', retryable: false };
   }
-  if (status === 401) return { message: 'planviewer: the access key id or secret was refused (HTTP 401)', providerCode: 'unauthorized', retryable: false };
+  if (status === 401) return { message: 'planviewer: the access key id or secret was refused (HTTP 401)', providerCode: 'unauthorized', field: 'apiKey', retryable: false };
   return undefined;
 }

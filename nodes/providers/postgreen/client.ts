@@ -382,9 +382,11 @@ export function normalizeRequirements(input: unknown, field: string): Record<str
 function checkJobParameters(r: PostgreenCreateJobRequest): PostgreenJobParameters & { serviceId: string } {
   if (!isPlainObject(r)) throw invalidInput('job', 'must be an object', PROVIDER);
   if (typeof r.jobName !== 'string' || r.jobName.trim() === '') throw invalidInput('jobName', 'is required', PROVIDER);
-  if (typeof r.serviceId !== 'string' || r.serviceId.trim() === '') throw invalidInput('serviceId', 'is required (see the services output of authenticate)', PROVIDER);
+  // The profile may give service ids as numbers: one taken from authenticate's output is looked up as its digits.
+  const serviceId = typeof r.serviceId === 'number' && Number.isFinite(r.serviceId) ? String(r.serviceId) : r.serviceId;
+  if (typeof serviceId !== 'string' || serviceId.trim() === '') throw invalidInput('serviceId', 'is required (see the services output of authenticate)', PROVIDER);
   if (typeof r.autocreateDeliveryCommand !== 'boolean') throw invalidInput('autocreateDeliveryCommand', 'must be true or false', PROVIDER);
-  const p: PostgreenJobParameters & { serviceId: string } = { jobName: r.jobName, serviceId: r.serviceId, autocreateDeliveryCommand: r.autocreateDeliveryCommand };
+  const p: PostgreenJobParameters & { serviceId: string } = { jobName: r.jobName, serviceId, autocreateDeliveryCommand: r.autocreateDeliveryCommand };
   if (r.packRequirements !== undefined) p.packRequirements = normalizeRequirements(r.packRequirements, 'packRequirements');
   return p;
 }

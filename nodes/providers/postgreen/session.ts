@@ -89,7 +89,7 @@ export class PostgreenSession {
       res = await this.http.request<string>(spec);
     } catch (e) {
       if (e instanceof FulfillmentError && (e.status === 401 || e.status === 403)) {
-        throw new FulfillmentError({ ...fieldsOf(e), providerCode: 'login_refused', message: `postgreen: the login or password was refused (HTTP ${e.status}); check the account's credentials` });
+        throw new FulfillmentError({ ...fieldsOf(e), providerCode: 'login_refused', field: 'password', message: `postgreen: the login or password was refused (HTTP ${e.status}); check the account's credentials` });
       }
       throw e;
     }

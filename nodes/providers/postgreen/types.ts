@@ -148,7 +148,7 @@ export interface PostgreenJobFile {
 
 export interface PostgreenCreateJobRequest extends Omit<PostgreenJobParameters, 'serviceId'> {
   /** The service id (or name) of the profile. */
-  serviceId: string;
+  serviceId: PostgreenId;
   files: PostgreenJobFile[];
   /** Override the preconfigured service files per box: `{BoxID: [serviceFileId, ...]}`. Default: from the profile. */
   serviceFiles?: Record<string, string[]>;

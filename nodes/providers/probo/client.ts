@@ -284,7 +284,7 @@ export function describeProboError(status: number, body: unknown, spec: RequestS
   if (status === 429) {
     return { message: `probo: quota exceeded on ${spec.method} ${spec.path} (300 calls a minute per API key); the call was not processed (HTTP 429)`, providerCode: 'quota_exceeded', retryable: true };
   }
-  if (status === 401 || status === 403) return { message: `probo: the API key was refused (HTTP ${status}); check the key and the account's auth scheme (Basic / Bearer)`, providerCode: 'unauthorized', retryable: false };
+  if (status === 401 || status === 403) return { message: `probo: the API key was refused (HTTP ${status}); check the key and the account's auth scheme (Basic / Bearer)`, providerCode: 'unauthorized', field: 'apiKey', retryable: false };
   if (isDuplicateMessage(text)) return { providerCode: 'order_exists', retryable: false };
   if (status === 400 && spec.path === '/order/cancel') return { message: `probo: the order could not be canceled: ${text ?? 'no reason given'} (HTTP 400)`, providerCode: 'cancel_refused', retryable: false };
   if (status === 400 && spec.path === '/order/release') return { message: `probo: the order could not be released: ${text ?? 'no reason given'} (HTTP 400)`, providerCode: 'release_refused', retryable: false };
