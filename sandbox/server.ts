@@ -12,6 +12,7 @@ import { delivergoRoutes, DelivergoState } from './providers/delivergo';
 import { arriRoutes, ArriState } from './providers/arri';
 import { proboRoutes, ProboState } from './providers/probo';
 import { postgreenRoutes, PostgreenState } from './providers/postgreen';
+import { welcomePage } from './welcome';
 
 export interface LoggedRequest {
   method: string;
@@ -240,5 +241,7 @@ export class Sandbox {
       ctx.send(204);
     });
     this.router.add('GET', '/__sandbox/requests', (ctx) => ctx.send(200, this.requests));
+    const providers = ['planviewer', 'postgreen', 'probo', 'delivergo', 'arri'] as const;
+    this.router.add('GET', '/', (ctx) => ctx.send(200, welcomePage(this.baseUrl, providers), { 'Content-Type': 'text/html; charset=utf-8' }));
   }
 }
