@@ -2,7 +2,12 @@
 import { Node } from '../runtime/red';
 
 export const CALLBACK_PREFIX = '/fulfillment/callback';
-export const DEFAULT_PUBLIC_URL = 'http://127.0.0.1:1880';
+
+/** Without a public URL on the node: this Node-RED's own port on this machine (enough for the sandbox). */
+export function defaultPublicUrl(uiPort: unknown): string {
+  const port = Number(uiPort);
+  return `http://127.0.0.1:${Number.isInteger(port) && port > 0 ? port : 1880}`;
+}
 
 /** What other nodes (the uploader session) may ask of a deployed callback node. */
 export interface CallbackNode extends Node {

@@ -25,7 +25,7 @@ import { BodyTooLarge, drain, mayHoldJson, readLimitedBody, removeRoutes, routeT
 import { asFulfillmentError, FulfillmentError } from '../core/errors';
 import { CallbackEvent } from '../core/capabilities';
 import { assertNoPollution } from '../core/validate';
-import { CALLBACK_PREFIX, CallbackNode, callbackUrlOf, DEFAULT_PUBLIC_URL } from './callback-url';
+import { CALLBACK_PREFIX, CallbackNode, callbackUrlOf, defaultPublicUrl } from './callback-url';
 import { activity, providerIdOf } from '../runtime/activity';
 
 const PATH = /^[A-Za-z0-9_-]+(?:\/[A-Za-z0-9_-]+)*$/;
@@ -41,7 +41,7 @@ export = function register(RED: NodeAPI): void {
     const node = this as CallbackNode;
     const path = typeof def.path === 'string' ? def.path.trim().replace(/^\/+|\/+$/g, '') : '';
     const secret = node.credentials?.secret ?? '';
-    const publicUrl = typeof def.publicUrl === 'string' && /^https?:\/\/[^/]/.test(def.publicUrl.trim()) ? def.publicUrl.trim() : DEFAULT_PUBLIC_URL;
+    const publicUrl = typeof def.publicUrl === 'string' && /^https?:\/\/[^/]/.test(def.publicUrl.trim()) ? def.publicUrl.trim() : defaultPublicUrl(RED.settings.uiPort);
     const say = statusTexts(RED, node, 'callback');
     const maxBytes = numberSetting(RED, node, def, 'maxBytes', 1024, 1) * 1024;
     const kind = typeof def.kind === 'string' && def.kind !== '' ? def.kind : undefined;

@@ -309,6 +309,12 @@ describe('editor in a real browser (chromium)', function () {
     noBrowserErrors();
   });
 
+  it('a new callback node starts from the address the editor is served from, not from a fixed port', async () => {
+    const state = await page.evaluate(() => ({ value: RED.nodes.getType('fulfillment-callback').defaults.publicUrl.value, origin: (globalThis as any).location.origin as string }));
+    assert.strictEqual(state.value, state.origin);
+    assert.notStrictEqual(new URL(state.origin).port, '1880', 'the suite serves the editor elsewhere, so the check can fail');
+  });
+
   describe('each example node', () => {
     const first = new Set<string>();
     for (const n of ours) {
