@@ -41,6 +41,8 @@ export = function register(RED: NodeAPI): void {
     // Jobs that went to output 2 (failed, needs attention, timed out) since the deploy.
     let attention = 0;
     let lastTick: number | undefined;
+    // The shared count last shown: other instances finish or stop watching jobs, and only a round here sees that.
+    let shownSharedSize: number | undefined;
     let tickEveryMs: number | undefined;
 
     const statusCap = () => capabilityOf(accountOf(RED, def.account), 'status', 'report job or order status');
@@ -74,6 +76,7 @@ export = function register(RED: NodeAPI): void {
       const idleNow = (): NodeStatus => (attention > 0 ? waiting(say('attention', { count: attention })) : idle(say('idle')));
       if (p.store.shared) {
         // Counted, not listed: the shared list may hold thousands of jobs.
+        shownSharedSize = p.size;
         node.status(p.size === 0 ? idleNow() : busy(`${say('watchingShared', { count: p.size })}${flag}`));
         return;
       }
@@ -150,7 +153,7 @@ export = function register(RED: NodeAPI): void {
           if (paused) {
             paused = false;
             showStatus();
-          }
+          } else if (poller?.store.shared && poller.size !== shownSharedSize) showStatus();
         },
         onStoreError: (e) => {
           const fe = asFulfillmentError(e);

@@ -171,6 +171,23 @@ describe('nodes with a shared state (Redis) in a real runtime', function () {
     assert.ok(!everythingShown().includes(REDIS_PASSWORD));
   });
 
+  it("poll status: the shared count in the node's status follows jobs another instance took off the list", async () => {
+    await load();
+    const placed = collect('placed');
+    helper.getNode('order')?.receive({ payload: { uuids: [T.waitsForUser] } });
+    await placed.wait(1);
+    const pollStatus = (): string[] => ((helper.getNode('poll')?.status.getCalls?.() ?? []) as Array<{ args: Array<{ text?: string }> }>).map((c) => c.args[0]?.text ?? '');
+    await until(() => pollStatus().some((t) => t.startsWith('watching 1 · shared')), 10_000, 'the job watched in Redis');
+    // What another instance does when the job is done there, or when its sidebar's "stop watching" is clicked.
+    const removed = await redis.command(
+      'EVAL',
+      "redis.call('SELECT', 1) local m = redis.call('ZRANGE', KEYS[1], 0, -1) for _, x in ipairs(m) do redis.call('ZREM', KEYS[1], x) redis.call('HDEL', KEYS[2], x) redis.call('HDEL', KEYS[3], x) end return #m",
+      '3', 'nr-test:watch:poll:due', 'nr-test:watch:poll:jobs', 'nr-test:watch:poll:meta',
+    );
+    assert.strictEqual(removed, 1);
+    await until(() => pollStatus()[pollStatus().length - 1] === 'idle', 10_000, `the idle status (shown: ${pollStatus().join(' | ')})`);
+  });
+
   it('takes the address from variables inside the field (a password in it too) and never shows the password', async () => {
     process.env.FULFILLMENT_TEST_REDIS_AUTH = `default:${REDIS_PASSWORD}`;
     process.env.FULFILLMENT_TEST_REDIS_PORT = String(redis.port);
