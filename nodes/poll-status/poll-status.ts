@@ -43,6 +43,7 @@ export = function register(RED: NodeAPI): void {
     let lastTick: number | undefined;
     // The shared count last shown: other instances finish or stop watching jobs, and only a round here sees that.
     let shownSharedSize: number | undefined;
+    let pausedText: string | undefined;
     let tickEveryMs: number | undefined;
 
     const statusCap = () => capabilityOf(accountOf(RED, def.account), 'status', 'report job or order status');
@@ -152,6 +153,7 @@ export = function register(RED: NodeAPI): void {
           track.changed();
           if (paused) {
             paused = false;
+            pausedText = undefined;
             showStatus();
           } else if (poller?.store.shared && poller.size !== shownSharedSize) showStatus();
         },
@@ -160,7 +162,10 @@ export = function register(RED: NodeAPI): void {
           if (!paused) node.warn(`polling paused: ${fe.message}`);
           paused = true;
           const waitingJobs = (poller?.store as { waiting?: number } | undefined)?.waiting ?? 0;
-          node.status(waiting(waitingJobs > 0 ? say('pausedWaiting', { count: waitingJobs }) : say('paused')));
+          const text = waitingJobs > 0 ? say('pausedWaiting', { count: waitingJobs }) : say('paused');
+          // Retried every few seconds while Redis is away: a status node after this one hears of each change, not each retry.
+          if (text !== pausedText) node.status(waiting(text));
+          pausedText = text;
         },
         onChange: (entries) => {
           track.changed();

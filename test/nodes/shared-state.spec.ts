@@ -157,6 +157,9 @@ describe('nodes with a shared state (Redis) in a real runtime', function () {
     await delay(1500);
     assert.strictEqual(sandbox.count('/planviewer/product_api/v1/jobs/status'), readsWhileDown, 'no status read while paused');
     assert.strictEqual(done.messages.length, 0);
+    // Polling retries every interval (1 s here) while Redis is away; the status changes only when its text does.
+    const shown = pollStatus().slice(pollStatus().findIndex((t) => t.startsWith('paused')));
+    assert.ok(shown.every((t, i) => i === 0 || t !== shown[i - 1]), `no status repeated on each retry: ${shown.join(' | ')}`);
 
     await redis.start();
     await done.wait(2, 30_000);
