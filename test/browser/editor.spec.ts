@@ -405,10 +405,12 @@ describe('editor in a real browser (chromium)', function () {
 
     it('a required setting of the dummy provider is checked; its own nodes get its poll kinds (with the default interval) and callback kinds', async () => {
       const kind = await openDialog(page, 'x_dummy');
-      const required = await page.evaluate(() => {
-        $('#node-config-input-shopId').val('').trigger('change');
-        return $('#node-config-input-shopId').hasClass('input-error');
-      });
+      // The descriptor's fields are drawn once the dialog knows its provider: wait for the field, then for the outline.
+      await page.waitForFunction(() => $('#node-config-input-shopId').length === 1, undefined, { timeout: 10_000 });
+      await page.evaluate(() => $('#node-config-input-shopId').val('').trigger('change'));
+      const required = await page
+        .waitForFunction(() => $('#node-config-input-shopId').hasClass('input-error'), undefined, { timeout: 5_000 })
+        .then(() => true, () => false);
       await closeDialog(page, kind, 'cancel');
       assert.ok(required, 'an empty shop id is outlined red');
       const errors = await page.evaluate(() => {
