@@ -16,7 +16,7 @@ import fs from 'fs';
 import path from 'path';
 import { Readable } from 'stream';
 import FormData from 'form-data';
-import { HttpClient, RequestSpec, HttpResponse, extractMessage } from '../../core/http';
+import { HttpClient, HttpMethod, RequestSpec, HttpResponse, extractMessage } from '../../core/http';
 import { Redactor } from '../../core/redact';
 import { FulfillmentError, invalidInput } from '../../core/errors';
 import { DownloadedFile } from '../../core/capabilities';
@@ -130,15 +130,30 @@ export class PostgreenClient {
     return this.catalogueVerb;
   }
 
-  private async catalogueCall(path: string, expect: RequestSpec['expect'], signal?: AbortSignal): Promise<HttpResponse<unknown>> {
-    const verb = this.catalogueVerb;
+  private catalogueCall(path: string, expect: RequestSpec['expect'], signal?: AbortSignal): Promise<HttpResponse<unknown>> {
+    const spec: RequestSpec = { method: this.catalogueVerb, path, expect, safeToRetry: true, signal };
+    return this.catalogueVerb === 'GET' ? this.orOtherVerb(spec, 'POST', () => (this.catalogueVerb = 'POST')) : this.call<unknown>(spec);
+  }
+
+  /**
+   * Sends `spec`; where the platform refuses its verb as a verb (405, or 404 / 501 from a server that routes only the
+   * other one), sends it once with `other`, which `switched` keeps for the client's life once it answers. A refusal
+   * as a verb changed nothing, so even a call that is not safe to retry may be sent again this way. When `other` is
+   * refused as a verb too, the first answer is the one that explains (an unknown pack group, say).
+   */
+  private async orOtherVerb(spec: RequestSpec, other: HttpMethod, switched: () => void): Promise<HttpResponse<unknown>> {
+    const refusedAsVerb = (e: unknown): boolean => e instanceof FulfillmentError && VERB_REFUSED.includes(e.status ?? 0);
     try {
-      return await this.call<unknown>({ method: verb, path, expect, safeToRetry: true, signal });
+      return await this.call<unknown>(spec);
     } catch (e) {
-      // 405 says "not this verb"; a server that routes only POST commonly answers an unrouted GET with 404 (or 501).
-      if (verb !== 'GET' || !(e instanceof FulfillmentError) || !VERB_REFUSED.includes(e.status ?? 0)) throw e;
-      this.catalogueVerb = 'POST';
-      return this.call<unknown>({ method: 'POST', path, expect, safeToRetry: true, signal });
+      if (!refusedAsVerb(e)) throw e;
+      try {
+        const answer = await this.call<unknown>({ ...spec, method: other });
+        switched();
+        return answer;
+      } catch (again) {
+        throw refusedAsVerb(again) ? e : again;
+      }
     }
   }
 
@@ -231,21 +246,8 @@ export class PostgreenClient {
     }
     const body = { ...edit, packRequirements: normalizeRequirements(edit.packRequirements, 'packRequirements') };
     const spec: RequestSpec = { method: this.editVerb, path: `/packGroups/${encodeURIComponent(id)}/edit`, json: body, safeToRetry: false, expect: EDIT_PACK_GROUP_ANSWER };
-    try {
-      return (await this.call<unknown>(spec)).data ?? {};
-    } catch (e) {
-      // The guide gives no verb: a refusal of POST as a verb (405; 404 or 501 where only PUT is routed) changed nothing, so PUT is tried once.
-      if (spec.method !== 'POST' || !(e instanceof FulfillmentError) || !VERB_REFUSED.includes(e.status ?? 0)) throw e;
-      try {
-        const answer = (await this.call<unknown>({ ...spec, method: 'PUT' })).data ?? {};
-        this.editVerb = 'PUT';
-        return answer;
-      } catch (again) {
-        // PUT refused as a verb too: POST's own answer (an unknown pack group, say) is the one that explains.
-        if (again instanceof FulfillmentError && VERB_REFUSED.includes(again.status ?? 0)) throw e;
-        throw again;
-      }
-    }
+    const res = this.editVerb === 'POST' ? await this.orOtherVerb(spec, 'PUT', () => (this.editVerb = 'PUT')) : await this.call<unknown>(spec);
+    return res.data ?? {};
   }
 
   /** GET /deliveries?jobId=.. */
