@@ -36,13 +36,13 @@ export = function register(RED: NodeAPI): void {
     const intervalS = Number.isNaN(configuredInterval) ? undefined : configuredInterval;
     let poller: Poller<Meta> | undefined;
     let failing = false;
-    let paused = false;
     let closed = false;
     // Jobs that went to output 2 (failed, needs attention, timed out) since the deploy.
     let attention = 0;
     let lastTick: number | undefined;
     // The shared count last shown: other instances finish or stop watching jobs, and only a round here sees that.
     let shownSharedSize: number | undefined;
+    // While the shared state is away: the paused status shown (undefined when polling runs).
     let pausedText: string | undefined;
     let tickEveryMs: number | undefined;
 
@@ -71,7 +71,7 @@ export = function register(RED: NodeAPI): void {
     });
 
     const showStatus = (): void => {
-      if (!poller || closed || paused) return;
+      if (!poller || closed || pausedText !== undefined) return;
       const p = poller;
       const flag = attention > 0 ? ` · ⚠${attention}` : '';
       const idleNow = (): NodeStatus => (attention > 0 ? waiting(say('attention', { count: attention })) : idle(say('idle')));
@@ -82,7 +82,7 @@ export = function register(RED: NodeAPI): void {
         return;
       }
       void p.list().then((list) => {
-        if (closed || paused || poller !== p) return;
+        if (closed || pausedText !== undefined || poller !== p) return;
         if (list.length === 0) node.status(idleNow());
         else if (list.length === 1) node.status(busy(`${String(list[0].lastProgress ?? list[0].lastStatus ?? say('watching', { count: 1 }))}${flag}`));
         else node.status(busy(`${say('watching', { count: list.length })}${flag}`));
@@ -151,16 +151,14 @@ export = function register(RED: NodeAPI): void {
           failing = false;
           lastTick = Date.now();
           track.changed();
-          if (paused) {
-            paused = false;
+          if (pausedText !== undefined) {
             pausedText = undefined;
             showStatus();
           } else if (poller?.store.shared && poller.size !== shownSharedSize) showStatus();
         },
         onStoreError: (e) => {
           const fe = asFulfillmentError(e);
-          if (!paused) node.warn(`polling paused: ${fe.message}`);
-          paused = true;
+          if (pausedText === undefined) node.warn(`polling paused: ${fe.message}`);
           const waitingJobs = (poller?.store as { waiting?: number } | undefined)?.waiting ?? 0;
           const text = waitingJobs > 0 ? say('pausedWaiting', { count: waitingJobs }) : say('paused');
           // Retried every few seconds while Redis is away: a status node after this one hears of each change, not each retry.
