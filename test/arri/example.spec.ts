@@ -4,7 +4,7 @@ import path from 'path';
 import { helper, sandboxPerTest } from '../support/red';
 import { Sandbox } from '../../sandbox/server';
 import { ARRI_SANDBOX as A } from '../../sandbox/providers/arri';
-import { loadExample, until } from '../delivergo/example.spec';
+import { loadExample, until } from '../support/examples';
 import { assertExampleLayout } from '../delivergo/example-layout';
 
 const FILE = 'arri-order.json';
